@@ -1,0 +1,51 @@
+# Makefile - builds build/mptcpanalyzer; `make check` builds and runs every
+# test, also under AddressSanitizer and UndefinedBehaviorSanitizer.
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+CC ?= cc
+PKGS = glib-2.0 json-glib-1.0 readline
+CFLAGS ?= -O2 -g
+WARN = -Wall -Wextra -std=gnu11
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS := $(shell pkg-config --libs $(PKGS)) -lcsv
+SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+SRCS = $(wildcard src/*.c)
+LIB_SRCS = $(filter-out src/main.c,$(SRCS))
+OBJS = $(SRCS:src/%.c=build/obj/%.o)
+ASAN_OBJS = $(SRCS:src/%.c=build/asan/%.o)
+UNIT_SRCS = $(wildcard tests/unit/*.c)
+
+all: build/mptcpanalyzer
+
+build/mptcpanalyzer: $(OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+build/obj/%.o: src/%.c $(wildcard src/*.h) | build/obj
+	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+build/asan/mptcpanalyzer: $(ASAN_OBJS)
+	$(CC) $(SAN) -g -o $@ $^ $(PKG_LIBS)
+
+build/asan/%.o: src/%.c $(wildcard src/*.h) | build/asan
+	$(CC) $(WARN) -O1 -g $(SAN) $(PKG_CFLAGS) -c -o $@ $<
+
+build/unit-tests: $(UNIT_SRCS) $(LIB_SRCS) $(wildcard src/*.h) | build/obj
+	$(CC) $(WARN) -O1 -g $(SAN) $(PKG_CFLAGS) -Isrc -o $@ $(UNIT_SRCS) $(LIB_SRCS) $(PKG_LIBS)
+
+build/obj build/asan:
+	mkdir -p $@
+
+check: build/mptcpanalyzer build/asan/mptcpanalyzer build/unit-tests
+	tests/run
+
+install: build/mptcpanalyzer
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 build/mptcpanalyzer $(DESTDIR)$(PREFIX)/bin/mptcpanalyzer
+
+clean:
+	rm -rf build
+
+.PHONY: all check install clean

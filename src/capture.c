@@ -1,0 +1,149 @@
+/* capture.c - the capture model: creating it, adding decoded rows, looking
+ * connections up, freeing it. Roles and MPTCP links are decided afterwards,
+ * in roles.c and mptcp_link.c, called from capture_finish(). */
+#include "capture.h"
+#include "roles.h"
+#include "mptcp_link.h"
+#include <string.h>
+
+static void tcp_conn_free(gpointer p)
+{
+  TcpConn *t = p;
+  g_array_free(t->packets, TRUE);
+  g_array_free(t->events, TRUE);
+  g_free(t);
+}
+
+static void mptcp_conn_free(gpointer p)
+{
+  MptcpConn *m = p;
+  g_ptr_array_free(m->subflows, TRUE);
+  g_free(m);
+}
+
+Capture *capture_new(const char *path)
+{
+  Capture *c = g_new0(Capture, 1);
+  c->path = g_strdup(path);
+  c->by_stream = g_hash_table_new(g_direct_hash, g_direct_equal);
+  c->tcp = g_ptr_array_new_with_free_func(tcp_conn_free);
+  c->mptcp = g_ptr_array_new_with_free_func(mptcp_conn_free);
+  c->orphans = g_ptr_array_new();
+  return c;
+}
+
+void capture_free(Capture *c)
+{
+  if (!c)
+    return;
+  g_ptr_array_free(c->tcp, TRUE);
+  g_ptr_array_free(c->mptcp, TRUE);
+  g_ptr_array_free(c->orphans, TRUE);
+  g_hash_table_destroy(c->by_stream);
+  g_free(c->path);
+  g_free(c);
+}
+
+static TcpConn *conn_for_row(Capture *c, const Row *r)
+{
+  TcpConn *t = g_hash_table_lookup(c->by_stream, GUINT_TO_POINTER(r->stream));
+  if (t)
+    return t;
+  t = g_new0(TcpConn, 1);
+  t->stream = r->stream;
+  g_strlcpy(t->ip[0], r->src, ADDR_MAX);
+  g_strlcpy(t->ip[1], r->dst, ADDR_MAX);
+  t->port[0] = r->sport;
+  t->port[1] = r->dport;
+  t->client = 0;
+  t->packets = g_array_new(FALSE, FALSE, sizeof(Packet));
+  t->events = g_array_new(FALSE, FALSE, sizeof(MptcpEvent));
+  t->ws_mptcp_stream = -1;
+  t->addr_id[0] = t->addr_id[1] = -1;
+  g_hash_table_insert(c->by_stream, GUINT_TO_POINTER(r->stream), t);
+  g_ptr_array_add(c->tcp, t);
+  return t;
+}
+
+/* Which endpoint sent the row: 0, 1, or -1 when it fits neither. */
+static int row_sender(const TcpConn *t, const Row *r)
+{
+  for (int e = 0; e < 2; e++)
+    if (r->sport == t->port[e] && r->dport == t->port[1 - e] &&
+        strcmp(r->src, t->ip[e]) == 0 && strcmp(r->dst, t->ip[1 - e]) == 0)
+      return e;
+  return -1;
+}
+
+static void take_options(TcpConn *t, Packet *p, const Row *r)
+{
+  gboolean have_map = FALSE;
+  for (int i = 0; i < r->n_opts; i++) {
+    const MptcpOpt *o = &r->opts[i];
+    p->mptcp_subtypes |= (guint16)(1u << o->subtype);
+    if (o->subtype == MPTCP_DSS && !(p->dss_flags & (DSS_MAP | DSS_ACK))) {
+      p->dss_flags = o->flags & 0x1f;
+      p->dsn = o->dsn;
+      p->data_ack = o->data_ack;
+      p->ssn = o->ssn;
+      p->data_len = o->data_len;
+      have_map = (o->flags & DSS_MAP) != 0;
+      continue;
+    }
+    if (o->subtype == MPTCP_CAPABLE && o->has_data_len && !have_map) {
+      p->dss_flags |= DSS_IMPLICIT | DSS_MAP;
+      p->ssn = 1;
+      p->data_len = o->data_len;
+    }
+    MptcpEvent ev = { .pkt = t->packets->len, .opt = *o };
+    g_array_append_val(t->events, ev);
+  }
+}
+
+void capture_add_row(Capture *c, const Row *r)
+{
+  TcpConn *t = conn_for_row(c, r);
+  int src = row_sender(t, r);
+  c->rows++;
+  if (src < 0) {
+    c->bad_rows++;
+    return;
+  }
+  Packet p = {
+    .time_ns = r->time_ns, .frame = r->frame, .seq = r->seq, .ack = r->ack,
+    .len = r->len, .tcp_flags = r->flags, .src = (guint8)src,
+  };
+  take_options(t, &p, r);
+  if (t->ws_mptcp_stream < 0 && r->mptcp_stream >= 0)
+    t->ws_mptcp_stream = r->mptcp_stream;
+  g_array_append_val(t->packets, p);
+  c->tcp_packets++;
+}
+
+static gint by_stream(gconstpointer a, gconstpointer b)
+{
+  const TcpConn *x = *(TcpConn *const *)a, *y = *(TcpConn *const *)b;
+  return x->stream < y->stream ? -1 : x->stream > y->stream;
+}
+
+void capture_finish(Capture *c)
+{
+  g_ptr_array_sort(c->tcp, by_stream);
+  roles_decide(c);
+  mptcp_link(c);
+}
+
+TcpConn *capture_tcp(const Capture *c, guint32 stream)
+{
+  return g_hash_table_lookup(c->by_stream, GUINT_TO_POINTER(stream));
+}
+
+MptcpConn *capture_mptcp(const Capture *c, guint32 id)
+{
+  for (guint i = 0; i < c->mptcp->len; i++) {
+    MptcpConn *m = g_ptr_array_index(c->mptcp, i);
+    if (m->id == id)
+      return m;
+  }
+  return NULL;
+}

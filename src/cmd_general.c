@@ -1,0 +1,107 @@
+/* cmd_general.c - load-pcap, checkhealth, help and quit. */
+#include "commands.h"
+#include "json_out.h"
+#include "row.h"
+#include <string.h>
+
+int cmd_load_pcap(Session *s, const CmdArgs *a)
+{
+  GError *err = NULL;
+  if (!session_load(s, a->argv[0], &err)) {
+    int rc = report_error("%s", err->message);
+    g_error_free(err);
+    return rc;
+  }
+  if (!s->load.quiet)
+    g_printerr("loaded %s: %" G_GUINT64_FORMAT " packets, %u TCP connections, "
+               "%u MPTCP connections\n", s->cap->path, s->cap->rows,
+               s->cap->tcp->len, s->cap->mptcp->len);
+  return 0;
+}
+
+/* Fields of our list that this tshark does not know, as a new array. */
+static GPtrArray *missing_fields(const Tshark *ts, GError **err)
+{
+  char *argv[] = { ts->path, "-G", "fields", NULL }, *out = NULL;
+  GPtrArray *missing = g_ptr_array_new();
+  if (!g_spawn_sync(NULL, argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL |
+                    G_SPAWN_STDIN_FROM_DEV_NULL, NULL, NULL, &out, NULL,
+                    NULL, err)) {
+    g_ptr_array_free(missing, TRUE);
+    return NULL;
+  }
+  for (int i = 0; i < N_FIELDS; i++) {
+    char *needle = g_strdup_printf("\t%s\t", row_field_names[i]);
+    if (!strstr(out, needle))
+      g_ptr_array_add(missing, (gpointer)row_field_names[i]);
+    g_free(needle);
+  }
+  g_free(out);
+  return missing;
+}
+
+int cmd_checkhealth(Session *s, const CmdArgs *a)
+{
+  GError *err = NULL;
+  GPtrArray *missing = NULL;
+  if (!session_tshark(s, &err) || !(missing = missing_fields(&s->tshark, &err))) {
+    int rc = report_error("checkhealth: %s", err->message);
+    g_error_free(err);
+    return rc;
+  }
+  if (a->json) {
+    JsonBuilder *b = json_builder_new();
+    json_builder_begin_object(b);
+    json_str(b, "tshark", s->tshark.path);
+    json_str(b, "tshark_version", s->tshark.version);
+    json_builder_set_member_name(b, "fields");
+    json_builder_begin_array(b);
+    for (int i = 0; i < N_FIELDS; i++)
+      json_builder_add_string_value(b, row_field_names[i]);
+    json_builder_end_array(b);
+    json_builder_set_member_name(b, "missing_fields");
+    json_builder_begin_array(b);
+    for (guint i = 0; i < missing->len; i++)
+      json_builder_add_string_value(b, g_ptr_array_index(missing, i));
+    json_builder_end_array(b);
+    json_bool(b, "ok", missing->len == 0);
+    json_builder_end_object(b);
+    json_print(b);
+  } else {
+    printf("tshark: %s\nversion: %s (%d.%d or later needed)\nfields: %d, "
+           "%u missing\n", s->tshark.path, s->tshark.version,
+           TSHARK_MIN_MAJOR, TSHARK_MIN_MINOR, N_FIELDS, missing->len);
+    for (guint i = 0; i < missing->len; i++)
+      printf("  missing: %s\n", (char *)g_ptr_array_index(missing, i));
+  }
+  int rc = missing->len ? report_error("checkhealth: tshark lacks %u fields",
+                                       missing->len) : 0;
+  g_ptr_array_free(missing, TRUE);
+  return rc;
+}
+
+int cmd_help(Session *s, const CmdArgs *a)
+{
+  (void)s;
+  if (a->argc == 1) {
+    const Command *c = command_find(a->argv[0]);
+    if (!c)
+      return report_error("help: unknown command '%s'", a->argv[0]);
+    command_usage(c, stdout);
+    printf("  %s\n", c->summary);
+    if (*c->aliases)
+      printf("  also: %s\n", c->aliases);
+    return 0;
+  }
+  printf("commands (help COMMAND for one):\n");
+  for (const Command *c = command_table; c->name; c++)
+    printf("  %-18s %s\n", c->name, c->summary);
+  return 0;
+}
+
+int cmd_quit(Session *s, const CmdArgs *a)
+{
+  (void)a;
+  s->quit = TRUE;
+  return 0;
+}

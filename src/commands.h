@@ -1,0 +1,51 @@
+/* commands.h - the command table: one function per command, one table
+ * dispatching them (git's style). Command functions live in cmd_*.c. */
+#ifndef COMMANDS_H
+#define COMMANDS_H
+
+#include <stdio.h>
+#include "session.h"
+
+/* Command flags */
+#define CMD_CAPTURE 0x01   /* works on a capture: [CAPTURE] first */
+#define CMD_JSON    0x02   /* accepts --json */
+#define CMD_FULL    0x04   /* accepts --full */
+
+typedef struct {
+  gboolean json, full;
+  int argc;                /* positional arguments, capture removed */
+  char **argv;
+} CmdArgs;
+
+typedef struct {
+  const char *name;
+  const char *aliases;     /* space-separated other names */
+  const char *args;        /* positional arguments, for usage lines */
+  int n_args;              /* how many positional arguments it needs */
+  int flags;
+  const char *summary;
+  int (*run)(Session *s, const CmdArgs *a);
+} Command;
+
+/* The table, ended by an entry whose name is NULL. */
+extern const Command command_table[];
+
+const Command *command_find(const char *name);
+/* Run argv[0] with the rest as its arguments; returns an exit status. */
+int command_run_argv(Session *s, int argc, char **argv);
+/* Split a command line like a shell would (quotes, no expansion) and run it;
+ * blank lines and # comments do nothing. */
+int command_run_line(Session *s, const char *line);
+void command_usage(const Command *c, FILE *out);
+/* The MPTCP connection an argument names; NULL (error reported) if none. */
+MptcpConn *mptcp_arg(const Capture *c, const char *arg);
+
+int cmd_load_pcap(Session *s, const CmdArgs *a);
+int cmd_list_tcp(Session *s, const CmdArgs *a);
+int cmd_list_mptcp(Session *s, const CmdArgs *a);
+int cmd_list_subflows(Session *s, const CmdArgs *a);
+int cmd_checkhealth(Session *s, const CmdArgs *a);
+int cmd_help(Session *s, const CmdArgs *a);
+int cmd_quit(Session *s, const CmdArgs *a);
+
+#endif

@@ -1,0 +1,23 @@
+/* load.h - from a capture file to a finished Capture model: checks the file,
+ * runs tshark once and parses its output as it arrives. */
+#ifndef LOAD_H
+#define LOAD_H
+
+#include "capture.h"
+#include "tshark.h"
+
+typedef struct {
+  gboolean quiet;          /* no warnings or progress on stderr */
+} LoadOptions;
+
+/* Check that path names a readable, non-empty capture file (by its magic
+ * number), without reading more than its first bytes. */
+gboolean capture_file_check(const char *path, GError **err);
+
+/* Load and finish a capture; NULL with err set on failure. Warnings (a
+ * truncated file, rows tshark printed that we could not read) go to
+ * stderr unless quiet. */
+Capture *capture_load(const char *path, const Tshark *ts,
+                      const LoadOptions *opt, GError **err);
+
+#endif

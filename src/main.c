@@ -1,0 +1,98 @@
+/* main.c - mptcpanalyzer's entry point: global options, then one of four
+ * ways to run commands: one command with its arguments
+ * (mptcpanalyzer list-mptcp X.pcap), one command line per argument
+ * (mptcpanalyzer "load-pcap X.pcap" "list-mptcp"), a script (-f FILE, or
+ * standard input when it is not a terminal), or the interactive shell. */
+#include "commands.h"
+#include "shell.h"
+#include <stdio.h>
+#include <string.h>
+#include <errno.h>
+#include <unistd.h>
+
+#define VERSION "0.1.0"
+
+static void usage(FILE *out)
+{
+  fprintf(out,
+    "usage: mptcpanalyzer [OPTIONS] COMMAND [CAPTURE] [ARGS]\n"
+    "       mptcpanalyzer [OPTIONS] \"COMMAND LINE\" [\"COMMAND LINE\"...]\n"
+    "       mptcpanalyzer [OPTIONS] -f SCRIPT\n"
+    "       mptcpanalyzer [OPTIONS]        (shell, or a script on stdin)\n"
+    "options:\n"
+    "  --json        JSON output on stdout\n"
+    "  -q, --quiet   no warnings or progress on stderr\n"
+    "  -f FILE       run the command lines of FILE ('-' for stdin)\n"
+    "  --version     print the version\n"
+    "  -h, --help    this text; 'mptcpanalyzer help' lists commands\n");
+}
+
+/* Run the command lines of a stream, stopping at the first failure. */
+static int run_script(Session *s, FILE *in, const char *name)
+{
+  char *line = NULL;
+  size_t cap = 0;
+  int rc = 0, lineno = 0;
+  while (!s->quit && getline(&line, &cap, in) >= 0) {
+    lineno++;
+    line[strcspn(line, "\r\n")] = '\0';
+    rc = command_run_line(s, line);
+    if (rc) {
+      report_error("%s:%d: stopped at this failed command", name, lineno);
+      break;
+    }
+  }
+  free(line);
+  return rc;
+}
+
+static int run_script_file(Session *s, const char *path)
+{
+  if (strcmp(path, "-") == 0)
+    return run_script(s, stdin, "stdin");
+  FILE *f = fopen(path, "r");
+  if (!f)
+    return report_error("%s: %s", path, g_strerror(errno));
+  int rc = run_script(s, f, path);
+  fclose(f);
+  return rc;
+}
+
+static int run_lines(Session *s, int argc, char **argv)
+{
+  int rc = 0;
+  for (int i = 0; i < argc && !s->quit && rc == 0; i++)
+    rc = command_run_line(s, argv[i]);
+  return rc;
+}
+
+int main(int argc, char **argv)
+{
+  Session s;
+  const char *script = NULL;
+  int i = 1, rc;
+  session_init(&s);
+  for (; i < argc && argv[i][0] == '-'; i++) {
+    const char *o = argv[i];
+    if (strcmp(o, "--json") == 0) s.json = TRUE;
+    else if (strcmp(o, "-q") == 0 || strcmp(o, "--quiet") == 0)
+      s.load.quiet = TRUE;
+    else if (strcmp(o, "-f") == 0 && i + 1 < argc) script = argv[++i];
+    else if (strcmp(o, "--version") == 0) { puts("mptcpanalyzer " VERSION); return 0; }
+    else if (strcmp(o, "-h") == 0 || strcmp(o, "--help") == 0) { usage(stdout); return 0; }
+    else if (strcmp(o, "--") == 0) { i++; break; }
+    else { report_error("unknown option %s", o); usage(stderr); return 2; }
+  }
+  if (script)
+    rc = run_script_file(&s, script);
+  else if (i < argc && command_find(argv[i]))
+    rc = command_run_argv(&s, argc - i, argv + i);
+  else if (i < argc)
+    rc = run_lines(&s, argc - i, argv + i);
+  else if (isatty(STDIN_FILENO))
+    rc = shell_run(&s);
+  else
+    rc = run_script(&s, stdin, "stdin");
+  session_clear(&s);
+  return rc;
+}

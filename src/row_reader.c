@@ -1,0 +1,63 @@
+/* row_reader.c - libcsv in, decoded rows out. tshark is asked not to quote
+ * (-E quote=n), so quoting is switched off here too: no byte of its output
+ * is special but the tab and the newline. */
+#include "row_reader.h"
+#include <string.h>
+
+static int never_space(unsigned char c) { (void)c; return 0; }
+
+static void on_field(void *s, size_t len, void *data)
+{
+  RowReader *rr = data;
+  if (rr->nfields >= N_FIELDS || rr->used + (int)len + 1 > ROW_TEXT_MAX) {
+    rr->overflow = TRUE;
+    return;
+  }
+  rr->offsets[rr->nfields++] = rr->used;
+  memcpy(rr->text + rr->used, s ? s : "", len);
+  rr->used += (int)len;
+  rr->text[rr->used++] = '\0';
+}
+
+static void on_row(int c, void *data)
+{
+  RowReader *rr = data;
+  const char *fields[N_FIELDS];
+  (void)c;
+  rr->rows++;
+  if (!rr->overflow) {
+    for (int i = 0; i < rr->nfields; i++)
+      fields[i] = rr->text + rr->offsets[i];
+    switch (row_decode(fields, rr->nfields, &rr->row)) {
+    case ROW_OK: rr->cb(&rr->row, rr->user); break;
+    case ROW_NOT_TCP: break;
+    case ROW_BAD: rr->bad_rows++; break;
+    }
+  } else {
+    rr->bad_rows++;
+  }
+  rr->used = rr->nfields = 0;
+  rr->overflow = FALSE;
+}
+
+void row_reader_init(RowReader *rr, RowCallback cb, void *user)
+{
+  memset(rr, 0, sizeof *rr);
+  csv_init(&rr->csv, CSV_APPEND_NULL);
+  csv_set_delim(&rr->csv, '\t');
+  csv_set_quote(&rr->csv, '\0');
+  csv_set_space_func(&rr->csv, never_space);
+  rr->cb = cb;
+  rr->user = user;
+}
+
+void row_reader_feed(RowReader *rr, const char *data, gsize len)
+{
+  csv_parse(&rr->csv, data, len, on_field, on_row, rr);
+}
+
+void row_reader_finish(RowReader *rr)
+{
+  csv_fini(&rr->csv, on_field, on_row, rr);
+  csv_free(&rr->csv);
+}

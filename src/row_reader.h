@@ -1,0 +1,29 @@
+/* row_reader.h - split tshark's tab-separated output into rows with libcsv,
+ * chunk by chunk as it comes off the pipe, and hand each decoded TCP row
+ * to a callback. */
+#ifndef ROW_READER_H
+#define ROW_READER_H
+
+#include <csv.h>
+#include "row.h"
+
+#define ROW_TEXT_MAX 4096
+
+typedef void (*RowCallback)(const Row *row, void *user);
+
+typedef struct {
+  struct csv_parser csv;
+  char text[ROW_TEXT_MAX];     /* the current row's fields, NUL-separated */
+  int used, nfields, offsets[N_FIELDS];
+  gboolean overflow;
+  guint64 rows, bad_rows;
+  RowCallback cb;
+  void *user;
+  Row row;
+} RowReader;
+
+void row_reader_init(RowReader *rr, RowCallback cb, void *user);
+void row_reader_feed(RowReader *rr, const char *data, gsize len);
+void row_reader_finish(RowReader *rr);   /* flushes a last unterminated row */
+
+#endif

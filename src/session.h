@@ -1,0 +1,29 @@
+/* session.h - what lives across commands: the loaded capture, the tshark
+ * found, the options given on the command line. One per process, passed
+ * explicitly to every command. */
+#ifndef SESSION_H
+#define SESSION_H
+
+#include "capture.h"
+#include "load.h"
+#include "tshark.h"
+
+typedef struct {
+  Capture *cap;          /* the loaded capture, or NULL */
+  Tshark tshark;         /* valid when have_tshark */
+  gboolean have_tshark;
+  LoadOptions load;
+  gboolean json;         /* --json given before the command */
+  gboolean quit;         /* a command asked to stop */
+} Session;
+
+void session_init(Session *s);
+void session_clear(Session *s);
+/* Find tshark once per session. */
+gboolean session_tshark(Session *s, GError **err);
+/* Load path, replacing the loaded capture (kept if loading fails). */
+gboolean session_load(Session *s, const char *path, GError **err);
+/* Print "mptcpanalyzer: MESSAGE" on stderr; returns 1 (an exit status). */
+int report_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+
+#endif

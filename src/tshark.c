@@ -1,0 +1,175 @@
+/* tshark.c - the one place that starts tshark. */
+#include "tshark.h"
+#include "row.h"
+#include <errno.h>
+#include <stdio.h>
+#include <poll.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+#define STDERR_KEEP 16384
+
+void tshark_clear(Tshark *ts)
+{
+  g_clear_pointer(&ts->path, g_free);
+  g_clear_pointer(&ts->version, g_free);
+}
+
+static gboolean parse_version(Tshark *ts, const char *out)
+{
+  const char *v = strstr(out, "TShark (Wireshark) ");
+  if (!v)
+    return FALSE;
+  v += strlen("TShark (Wireshark) ");
+  int micro = 0;
+  if (sscanf(v, "%d.%d.%d", &ts->major, &ts->minor, &micro) < 2)
+    return FALSE;
+  ts->version = g_strdup_printf("%d.%d.%d", ts->major, ts->minor, micro);
+  return TRUE;
+}
+
+gboolean tshark_find(Tshark *ts, GError **err)
+{
+  const char *env = g_getenv("MPTCPANALYZER_TSHARK");
+  char *out = NULL;
+  int status = 0;
+  memset(ts, 0, sizeof *ts);
+  ts->path = env && *env ? g_find_program_in_path(env)
+                         : g_find_program_in_path("tshark");
+  if (!ts->path) {
+    g_set_error(err, G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT,
+                "tshark not found (install the Debian package tshark, "
+                "version %d.%d or later)", TSHARK_MIN_MAJOR, TSHARK_MIN_MINOR);
+    return FALSE;
+  }
+  char *argv[] = { ts->path, "--version", NULL };
+  if (!g_spawn_sync(NULL, argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL |
+                    G_SPAWN_STDIN_FROM_DEV_NULL, NULL, NULL, &out, NULL,
+                    &status, err))
+    goto fail;
+  if (!parse_version(ts, out)) {
+    g_set_error(err, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED,
+                "%s does not say which tshark version it is", ts->path);
+    goto fail;
+  }
+  if (ts->major < TSHARK_MIN_MAJOR ||
+      (ts->major == TSHARK_MIN_MAJOR && ts->minor < TSHARK_MIN_MINOR)) {
+    g_set_error(err, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED,
+                "tshark %s at %s is too old: version %d.%d or later needed",
+                ts->version, ts->path, TSHARK_MIN_MAJOR, TSHARK_MIN_MINOR);
+    goto fail;
+  }
+  g_free(out);
+  return TRUE;
+fail:
+  g_free(out);
+  tshark_clear(ts);
+  return FALSE;
+}
+
+char **tshark_export_argv(const Tshark *ts, const char *capture)
+{
+  GPtrArray *a = g_ptr_array_new();
+  const char *fixed[] = {
+    "-r", capture, "-n", "-T", "fields", "-E", "separator=/t",
+    "-E", "quote=n", "-E", "occurrence=a", "-E", "aggregator=,",
+    "-E", "header=n", "-o", "mptcp.analyze_mptcp:TRUE",
+  };
+  g_ptr_array_add(a, g_strdup(ts->path));
+  for (gsize i = 0; i < G_N_ELEMENTS(fixed); i++)
+    g_ptr_array_add(a, g_strdup(fixed[i]));
+  for (int i = 0; i < N_FIELDS; i++) {
+    g_ptr_array_add(a, g_strdup("-e"));
+    g_ptr_array_add(a, g_strdup(row_field_names[i]));
+  }
+  g_ptr_array_add(a, NULL);
+  return (char **)g_ptr_array_free(a, FALSE);
+}
+
+/* Read what is ready on fd; FALSE at end of file. */
+static gboolean drain(int fd, char *buf, gsize size, TsharkSink sink,
+                      void *user, GString *keep)
+{
+  ssize_t n = read(fd, buf, size);
+  if (n < 0 && (errno == EINTR || errno == EAGAIN))
+    return TRUE;
+  if (n <= 0)
+    return FALSE;
+  if (sink)
+    sink(buf, (gsize)n, user);
+  else if (keep->len < STDERR_KEEP)
+    g_string_append_len(keep, buf, n);
+  return TRUE;
+}
+
+static void pump(GPid pid, int out_fd, int err_fd, TsharkSink sink,
+                 TsharkTick tick, void *user, GString *errs)
+{
+  enum { BUF = 1 << 16 };
+  char *buf = g_malloc(BUF);
+  struct pollfd fds[2] = { { out_fd, POLLIN, 0 }, { err_fd, POLLIN, 0 } };
+  gint64 next_tick = g_get_monotonic_time() + 250000;
+  while (fds[0].fd >= 0 || fds[1].fd >= 0) {
+    int r = poll(fds, 2, 250);
+    if (r < 0 && errno != EINTR)
+      break;
+    for (int i = 0; i < 2 && r > 0; i++)
+      if (fds[i].fd >= 0 && fds[i].revents &&
+          !drain(fds[i].fd, buf, BUF, i == 0 ? sink : NULL, user, errs)) {
+        close(fds[i].fd);
+        fds[i].fd = -1;
+      }
+    if (tick && g_get_monotonic_time() >= next_tick) {
+      tick(pid, user);
+      next_tick = g_get_monotonic_time() + 250000;
+    }
+  }
+  g_free(buf);
+}
+
+/* tshark's message: its stderr lines, less the warning about root. */
+static char *tshark_message(const GString *errs)
+{
+  char **lines = g_strsplit(errs->str, "\n", -1);
+  GString *msg = g_string_new(NULL);
+  for (char **l = lines; *l; l++) {
+    const char *s = g_str_has_prefix(*l, "tshark: ") ? *l + 8 : *l;
+    if (!*s || g_str_has_prefix(s, "Running as user"))
+      continue;
+    if (msg->len)
+      g_string_append(msg, " ");
+    g_string_append(msg, s);
+  }
+  g_strfreev(lines);
+  return g_string_free(msg, FALSE);
+}
+
+gboolean tshark_export(const Tshark *ts, const char *capture, TsharkSink sink,
+                       TsharkTick tick, void *user, gboolean *truncated,
+                       GError **err)
+{
+  char **argv = tshark_export_argv(ts, capture);
+  GPid pid;
+  int out_fd, err_fd, status = 0;
+  gboolean ok = g_spawn_async_with_pipes(NULL, argv, NULL,
+      G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDIN_FROM_DEV_NULL, NULL, NULL,
+      &pid, NULL, &out_fd, &err_fd, err);
+  g_strfreev(argv);
+  if (!ok)
+    return FALSE;
+  GString *errs = g_string_new(NULL);
+  pump(pid, out_fd, err_fd, sink, tick, user, errs);
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+    ;
+  g_spawn_close_pid(pid);
+  char *msg = tshark_message(errs);
+  g_string_free(errs, TRUE);
+  *truncated = strstr(msg, "cut short in the middle of a packet") != NULL;
+  ok = (WIFEXITED(status) && WEXITSTATUS(status) == 0) || *truncated;
+  if (!ok)
+    g_set_error(err, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED, "tshark failed: %s",
+                *msg ? msg : "it exited with an error and said nothing");
+  g_free(msg);
+  return ok;
+}
