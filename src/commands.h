@@ -39,11 +39,16 @@ int command_run_line(Session *s, const char *line);
 void command_usage(const Command *c, FILE *out);
 /* The MPTCP connection an argument names; NULL (error reported) if none. */
 MptcpConn *mptcp_arg(const Capture *c, const char *arg);
+/* The TCP connection an argument names; NULL (error reported) if none. */
+TcpConn *tcp_arg(const Capture *c, const char *arg);
 
 int cmd_load_pcap(Session *s, const CmdArgs *a);
 int cmd_list_tcp(Session *s, const CmdArgs *a);
 int cmd_list_mptcp(Session *s, const CmdArgs *a);
 int cmd_list_subflows(Session *s, const CmdArgs *a);
+int cmd_tcp_summary(Session *s, const CmdArgs *a);
+int cmd_mptcp_summary(Session *s, const CmdArgs *a);
+int cmd_list_reinjections(Session *s, const CmdArgs *a);
 int cmd_checkhealth(Session *s, const CmdArgs *a);
 int cmd_help(Session *s, const CmdArgs *a);
 int cmd_quit(Session *s, const CmdArgs *a);

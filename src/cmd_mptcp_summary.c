@@ -1,0 +1,161 @@
+/* cmd_mptcp_summary.c - mptcp-summary: per direction, bytes on the wire,
+ * application bytes, rates, and each subflow's part in them. */
+#include "commands.h"
+#include "describe.h"
+#include "events.h"
+#include "mptcp_analysis.h"
+#include "table.h"
+#include "units.h"
+
+static gint64 duration(const MptcpAnalysis *a)
+{
+  const MptcpDir *s = &a->dir[TO_SERVER], *c = &a->dir[TO_CLIENT];
+  if (!s->packets || !c->packets)
+    return s->packets ? s->last_ns - s->first_ns : c->last_ns - c->first_ns;
+  return MAX(s->last_ns, c->last_ns) - MIN(s->first_ns, c->first_ns);
+}
+
+static void json_subflows(JsonBuilder *b, const MptcpAnalysis *a, int d)
+{
+  const MptcpDir *D = &a->dir[d];
+  json_builder_set_member_name(b, "subflows");
+  json_builder_begin_array(b);
+  for (guint k = 0; k < a->conn->subflows->len; k++) {
+    const TcpConn *t = g_ptr_array_index(a->conn->subflows, k);
+    const SubflowFigures *f = &D->sub[k];
+    json_builder_begin_object(b);
+    json_int(b, "tcp_stream", t->stream);
+    json_int(b, "packets", (gint64)f->packets);
+    json_int(b, "throughput_bytes", (gint64)f->throughput_bytes);
+    json_int(b, "application_bytes", (gint64)f->application_bytes);
+    json_double(b, "throughput_share", share(f->throughput_bytes, D->throughput_bytes));
+    json_double(b, "goodput_share", share(f->application_bytes, D->application_bytes));
+    json_int(b, "retransmitted_bytes", (gint64)f->retransmitted_bytes);
+    json_int(b, "reinjected_bytes", (gint64)f->reinjected_bytes);
+    json_int(b, "reinjections", (gint64)f->reinjections);
+    json_int(b, "unmapped_bytes", (gint64)f->unmapped_bytes);
+    json_builder_end_object(b);
+  }
+  json_builder_end_array(b);
+}
+
+static void json_direction(JsonBuilder *b, const MptcpAnalysis *a, int d,
+                           gint64 dur, gboolean full)
+{
+  const MptcpDir *D = &a->dir[d];
+  json_builder_begin_object(b);
+  json_str(b, "towards", d == TO_SERVER ? "server" : "client");
+  json_double(b, "duration_s", ns_to_s(dur));
+  json_int(b, "packets", (gint64)D->packets);
+  json_int(b, "throughput_bytes", (gint64)D->throughput_bytes);
+  json_int(b, "application_bytes", (gint64)D->application_bytes);
+  json_double(b, "throughput_bytes_per_s", per_second(D->throughput_bytes, dur));
+  json_double(b, "goodput_bytes_per_s", per_second(D->application_bytes, dur));
+  json_int(b, "inferred_bytes", (gint64)D->inferred_bytes);
+  json_int(b, "unmapped_bytes", (gint64)D->unmapped_bytes);
+  json_int(b, "extrapolated_bytes", (gint64)D->extrapolated_bytes);
+  json_int(b, "unattributed_bytes", (gint64)D->unattributed_bytes);
+  json_str(b, "dsn_relative_to", D->dsn_from_key ? "idsn" : "first_dsn_seen");
+  if (full) {
+    json_int(b, "dsn_max", (gint64)D->dsn_max);
+    json_int(b, "data_acked", (gint64)D->data_acked);
+    json_bool(b, "data_fin", D->data_fin);
+    if (D->data_fin) {
+      json_int(b, "data_fin_dsn", (gint64)D->data_fin_dsn);
+      json_time(b, "data_fin_time", D->data_fin_ns);
+    }
+  }
+  json_subflows(b, a, d);
+  json_builder_end_object(b);
+}
+
+static void print_subflows(const MptcpAnalysis *a, int d)
+{
+  const MptcpDir *D = &a->dir[d];
+  Table *tb = table_new("rrrrrrrr", "tcp.stream", "on the wire (bytes)", "share",
+                        "application (bytes)", "share", "retransmitted (bytes)",
+                        "reinjected (bytes)", "reinjections", NULL);
+  for (guint k = 0; k < a->conn->subflows->len; k++) {
+    const TcpConn *t = g_ptr_array_index(a->conn->subflows, k);
+    const SubflowFigures *f = &D->sub[k];
+    char *v[6] = { fmt_count(f->throughput_bytes),
+                   fmt_percent(f->throughput_bytes, D->throughput_bytes),
+                   fmt_count(f->application_bytes),
+                   fmt_percent(f->application_bytes, D->application_bytes),
+                   fmt_count(f->retransmitted_bytes),
+                   fmt_count(f->reinjected_bytes) };
+    table_add(tb, "%u", t->stream);
+    for (int i = 0; i < 6; i++) {
+      table_add(tb, "%s", v[i]);
+      g_free(v[i]);
+    }
+    table_add(tb, "%" G_GUINT64_FORMAT, f->reinjections);
+  }
+  table_print(tb, stdout, "  ");
+  table_free(tb);
+}
+
+static void print_direction(const MptcpAnalysis *a, int d, gint64 dur)
+{
+  const MptcpDir *D = &a->dir[d];
+  char *wire = fmt_bytes(D->throughput_bytes), *app = fmt_bytes(D->application_bytes);
+  char *tput = fmt_rate(per_second(D->throughput_bytes, dur));
+  char *gput = fmt_rate(per_second(D->application_bytes, dur));
+  printf("\ntowards the %s:\n", d == TO_SERVER ? "server" : "client");
+  printf("  on the wire   %s, throughput %s\n", wire, tput);
+  printf("  application   %s, goodput %s\n", app, gput);
+  if (!D->dsn_from_key)
+    printf("  (no key in the capture: data sequence numbers are relative to "
+           "the first one seen)\n");
+  if (D->inferred_bytes)
+    printf("  (%" G_GUINT64_FORMAT " application bytes were not captured but "
+           "are proven by later mappings)\n", D->inferred_bytes);
+  if (D->unmapped_bytes)
+    printf("  (%" G_GUINT64_FORMAT " payload bytes came without their DSS "
+           "mapping; %" G_GUINT64_FORMAT " placed by extending the previous "
+           "one)\n", D->unmapped_bytes, D->extrapolated_bytes);
+  if (D->unattributed_bytes)
+    printf("  (%" G_GUINT64_FORMAT " application bytes were carried by no "
+           "captured packet)\n", D->unattributed_bytes);
+  print_subflows(a, d);
+  g_free(wire); g_free(app); g_free(tput); g_free(gput);
+}
+
+int cmd_mptcp_summary(Session *s, const CmdArgs *a)
+{
+  const MptcpConn *m = mptcp_arg(s->cap, a->argv[0]);
+  if (!m)
+    return 1;
+  MptcpAnalysis *an = mptcp_analyse(m);
+  gint64 dur = duration(an);
+  if (a->json) {
+    JsonBuilder *b = json_builder_new();
+    json_builder_begin_object(b);
+    json_str(b, "capture", s->cap->path);
+    json_int(b, "mptcp_stream", m->id);
+    json_int(b, "version", m->version);
+    if (a->full) {
+      json_builder_set_member_name(b, "connection");
+      json_mptcp_conn(b, m, NULL);
+      json_events(b, m);
+    }
+    json_builder_set_member_name(b, "directions");
+    json_builder_begin_array(b);
+    for (int d = 0; d < 2; d++)
+      json_direction(b, an, d, dur, a->full);
+    json_builder_end_array(b);
+    json_builder_end_object(b);
+    json_print(b);
+  } else {
+    printf("mptcp.stream %u (MPTCP v%d, %u subflows), duration %.6f s\n", m->id,
+           m->version, m->subflows->len, ns_to_s(dur));
+    if (a->full)
+      print_mptcp_conn(m, stdout);
+    for (int d = 0; d < 2; d++)
+      print_direction(an, d, dur);
+    if (a->full)
+      print_events(m, stdout);
+  }
+  mptcp_analysis_free(an);
+  return 0;
+}

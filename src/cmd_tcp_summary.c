@@ -1,0 +1,117 @@
+/* cmd_tcp_summary.c - tcp-summary: per direction packets, payload, unique
+ * and retransmitted bytes, throughput and goodput of one TCP connection. */
+#include "commands.h"
+#include "describe.h"
+#include "tcp_analysis.h"
+#include "units.h"
+
+TcpConn *tcp_arg(const Capture *c, const char *arg)
+{
+  char *end;
+  guint64 id = g_ascii_strtoull(arg, &end, 10);
+  if (!g_ascii_isdigit(*arg) || *end || id > G_MAXUINT32) {
+    report_error("%s: '%s' is not a tcp.stream number", c->path, arg);
+    return NULL;
+  }
+  TcpConn *t = capture_tcp(c, (guint32)id);
+  if (!t)
+    report_error("%s: no TCP connection with tcp.stream %s (%u connections; "
+                 "see list-tcp)", c->path, arg, c->tcp->len);
+  return t;
+}
+
+static gint64 conn_duration(const TcpDirSummary d[2])
+{
+  gint64 first = d[0].packets ? d[0].first_ns : d[1].first_ns;
+  gint64 last = d[0].packets ? d[0].last_ns : d[1].last_ns;
+  if (d[1].packets) {
+    first = MIN(first, d[1].first_ns);
+    last = MAX(last, d[1].last_ns);
+  }
+  return last - first;
+}
+
+static void json_dir(JsonBuilder *b, const TcpDirSummary *d, int dir,
+                     gint64 dur, gboolean full)
+{
+  json_builder_begin_object(b);
+  json_str(b, "towards", dir == TO_SERVER ? "server" : "client");
+  json_int(b, "packets", (gint64)d->packets);
+  json_int(b, "payload_bytes", (gint64)d->payload_bytes);
+  json_int(b, "unique_bytes", (gint64)d->unique_bytes);
+  json_int(b, "retransmitted_bytes", (gint64)d->retransmitted_bytes);
+  json_double(b, "duration_s", ns_to_s(dur));
+  json_double(b, "throughput_bytes_per_s", per_second(d->payload_bytes, dur));
+  json_double(b, "goodput_bytes_per_s", per_second(d->unique_bytes, dur));
+  if (full) {
+    json_int(b, "data_packets", (gint64)d->data_packets);
+    json_bool(b, "syn", d->syn);
+    json_bool(b, "fin", d->fin);
+    json_bool(b, "rst", d->rst);
+    json_bool(b, "isn_from_syn", d->isn_from_syn);
+    if (d->syn_ns >= 0) json_time(b, "syn_time", d->syn_ns);
+    else json_null(b, "syn_time");
+    if (d->fin_ns >= 0) json_time(b, "fin_time", d->fin_ns);
+    else json_null(b, "fin_time");
+    if (d->packets) {
+      json_time(b, "first_time", d->first_ns);
+      json_time(b, "last_time", d->last_ns);
+    }
+  }
+  json_builder_end_object(b);
+}
+
+static void print_dir(const TcpDirSummary *d, int dir, gint64 dur, gboolean full)
+{
+  char *pay = fmt_bytes(d->payload_bytes), *uni = fmt_bytes(d->unique_bytes);
+  char *ret = fmt_bytes(d->retransmitted_bytes);
+  char *tput = fmt_rate(per_second(d->payload_bytes, dur));
+  char *gput = fmt_rate(per_second(d->unique_bytes, dur));
+  printf("towards the %s:\n", dir == TO_SERVER ? "server" : "client");
+  printf("  packets        %" G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT
+         " with payload)\n", d->packets, d->data_packets);
+  printf("  payload        %s\n  unique         %s\n  retransmitted  %s\n",
+         pay, uni, ret);
+  printf("  throughput     %s\n  goodput        %s\n", tput, gput);
+  if (full)
+    printf("  flags          %s%s%s\n  sequence base  %s\n",
+           d->syn ? "SYN " : "", d->fin ? "FIN " : "", d->rst ? "RST" : "",
+           d->isn_from_syn ? "the SYN" : "first byte seen (no SYN captured)");
+  g_free(pay); g_free(uni); g_free(ret); g_free(tput); g_free(gput);
+}
+
+int cmd_tcp_summary(Session *s, const CmdArgs *a)
+{
+  TcpConn *t = tcp_arg(s->cap, a->argv[0]);
+  TcpDirSummary d[2];
+  if (!t)
+    return 1;
+  tcp_summarise(t, d);
+  gint64 dur = conn_duration(d);
+  if (a->json) {
+    JsonBuilder *b = json_builder_new();
+    json_builder_begin_object(b);
+    json_str(b, "capture", s->cap->path);
+    json_int(b, "tcp_stream", t->stream);
+    if (a->full) {
+      json_builder_set_member_name(b, "connection");
+      json_tcp_conn(b, t, 0);
+    }
+    json_builder_set_member_name(b, "directions");
+    json_builder_begin_array(b);
+    for (int i = 0; i < 2; i++)
+      json_dir(b, &d[i], i, dur, a->full);
+    json_builder_end_array(b);
+    json_builder_end_object(b);
+    json_print(b);
+    return 0;
+  }
+  char *cl = endpoint_text(t, t->client), *sv = endpoint_text(t, conn_server(t));
+  printf("tcp.stream %u: %s -> %s (roles from %s), duration %.6f s\n",
+         t->stream, cl, sv, role_source_name(t->role_source), ns_to_s(dur));
+  for (int i = 0; i < 2; i++)
+    print_dir(&d[i], i, dur, a->full);
+  g_free(cl);
+  g_free(sv);
+  return 0;
+}

@@ -1,0 +1,65 @@
+/* iset.c - merged interval set over a GTree keyed by interval start. */
+#include "iset.h"
+
+typedef struct { guint64 start, end; } ISetRange;
+
+static gint cmp_u64(gconstpointer a, gconstpointer b, gpointer unused)
+{
+  guint64 x = *(const guint64 *)a, y = *(const guint64 *)b;
+  (void)unused;
+  return x < y ? -1 : x > y;
+}
+
+void iset_init(ISet *s)
+{
+  s->tree = g_tree_new_full(cmp_u64, NULL, NULL, g_free);
+  s->covered = 0;
+}
+
+void iset_clear(ISet *s)
+{
+  if (s->tree)
+    g_tree_destroy(s->tree);
+  s->tree = NULL;
+}
+
+/* The node with the greatest start <= key, or NULL. */
+static GTreeNode *floor_node(GTree *t, guint64 key)
+{
+  GTreeNode *n = g_tree_upper_bound(t, &key);
+  return n ? g_tree_node_previous(n) : g_tree_node_last(t);
+}
+
+guint64 iset_add(ISet *s, guint64 start, guint64 end)
+{
+  if (end <= start)
+    return 0;
+  guint64 lo = start, hi = end, overlap = 0;
+  GTreeNode *n = floor_node(s->tree, start);
+  if (!n || ((ISetRange *)g_tree_node_value(n))->end < start)
+    n = n ? g_tree_node_next(n) : g_tree_node_first(s->tree);
+  GPtrArray *gone = g_ptr_array_new();
+  for (; n; n = g_tree_node_next(n)) {
+    ISetRange *r = g_tree_node_value(n);
+    if (r->start > end)
+      break;
+    guint64 a = MAX(r->start, start), b = MIN(r->end, end);
+    if (b > a)
+      overlap += b - a;
+    lo = MIN(lo, r->start);
+    hi = MAX(hi, r->end);
+    g_ptr_array_add(gone, r);
+  }
+  for (guint i = 0; i < gone->len; i++) {
+    ISetRange *r = g_ptr_array_index(gone, i);
+    s->covered -= r->end - r->start;
+    g_tree_remove(s->tree, &r->start);
+  }
+  g_ptr_array_free(gone, TRUE);
+  ISetRange *r = g_new(ISetRange, 1);
+  r->start = lo;
+  r->end = hi;
+  g_tree_insert(s->tree, &r->start, r);
+  s->covered += hi - lo;
+  return (end - start) - overlap;
+}

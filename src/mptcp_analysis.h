@@ -1,0 +1,66 @@
+/* mptcp_analysis.h - the data-level view of one MPTCP connection: every
+ * DSS mapping turned into a 64-bit data sequence range relative to the
+ * sender's IDSN, every payload byte attributed through its subflow's
+ * mappings, and from that, per direction: bytes on the wire, application
+ * bytes (distinct data-level bytes), which subflow carried each first,
+ * retransmissions (same subflow) and reinjections (another subflow).
+ *
+ * Directions are MPTCP-level: TO_SERVER is data sent by the host that
+ * opened the connection, whichever way each subflow was opened. */
+#ifndef MPTCP_ANALYSIS_H
+#define MPTCP_ANALYSIS_H
+#include "capture.h"
+#include "tcp_stats.h"
+
+typedef struct {
+  guint32 frame;               /* the resending packet */
+  guint32 tcp_stream;
+  guint64 dsn_start;           /* relative data sequence number */
+  guint64 length;
+  gint64 time_ns;
+  GArray *orig_frames;         /* guint32, first sendings of those bytes;
+                                  0: not captured, known from the subflow's
+                                  sequence numbers */
+  GArray *orig_streams;        /* guint32, their tcp.streams */
+  gint64 orig_time_ns;         /* earliest captured original, or -1 */
+} Reinjection;
+
+typedef struct {
+  guint64 packets, throughput_bytes, application_bytes;
+  guint64 retransmitted_bytes;     /* resent on this subflow (TCP level) */
+  guint64 reinjected_bytes, reinjections;  /* first sent on another one */
+  guint64 unmapped_bytes;          /* payload no mapping covered */
+} SubflowFigures;
+
+typedef struct {
+  gint64 first_ns, last_ns;        /* whole connection, both directions */
+  gint64 first_data_ns, last_data_ns;
+  guint64 packets, throughput_bytes, application_bytes;
+  guint64 inferred_bytes;          /* not captured, proven by later mapping */
+  guint64 unmapped_bytes;          /* payload whose mapping was not seen */
+  guint64 extrapolated_bytes;      /* of those, placed by extending the
+                                      subflow's previous mapping */
+  guint64 unattributed_bytes;      /* application bytes no packet showed */
+  guint64 dsn_max;                 /* highest relative DSN end seen */
+  guint64 data_acked;              /* highest data ACK, relative */
+  gboolean dsn_from_key;           /* FALSE: relative to first DSN seen */
+  gboolean data_fin;
+  guint64 data_fin_dsn;
+  gint64 data_fin_ns;
+  SubflowFigures *sub;             /* per subflow, as MptcpConn.subflows */
+  GPtrArray *reinjections;         /* Reinjection*, capture order */
+} MptcpDir;
+
+typedef struct {
+  const MptcpConn *conn;
+  MptcpDir dir[2];                 /* TO_SERVER, TO_CLIENT */
+} MptcpAnalysis;
+
+MptcpAnalysis *mptcp_analyse(const MptcpConn *m);
+void mptcp_analysis_free(MptcpAnalysis *a);
+
+/* MPTCP-level direction of a packet of subflow t */
+static inline int mptcp_dir(const TcpConn *t, const Packet *p)
+{ return pkt_to_server(t, p) == t->towards_server ? TO_SERVER : TO_CLIENT; }
+
+#endif
