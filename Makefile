@@ -8,8 +8,10 @@ CC ?= cc
 PKGS = glib-2.0 json-glib-1.0 readline
 CFLAGS ?= -O2 -g
 WARN = -Wall -Wextra -std=gnu11
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS := $(shell pkg-config --libs $(PKGS)) -lcsv
+# '=' not ':=': evaluated when a recipe runs, after `deps` installed them
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lcsv
+DEMO = fixtures/v1-lossy-client.pcapng
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 SRCS = $(wildcard src/*.c)
@@ -18,7 +20,15 @@ OBJS = $(SRCS:src/%.c=build/obj/%.o)
 ASAN_OBJS = $(SRCS:src/%.c=build/asan/%.o)
 UNIT_SRCS = $(wildcard tests/unit/*.c)
 
-all: build/mptcpanalyzer
+all: deps build/mptcpanalyzer
+
+deps:
+	@scripts/install-deps
+
+# build, then show the tool on a capture the project ships
+demo: all
+	build/mptcpanalyzer list-mptcp $(DEMO)
+	build/mptcpanalyzer mptcp-summary $(DEMO) 0
 
 build/mptcpanalyzer: $(OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
@@ -38,14 +48,14 @@ build/unit-tests: $(UNIT_SRCS) $(LIB_SRCS) $(wildcard src/*.h) | build/obj
 build/obj build/asan:
 	mkdir -p $@
 
-check: build/mptcpanalyzer build/asan/mptcpanalyzer build/unit-tests
+check: deps build/mptcpanalyzer build/asan/mptcpanalyzer build/unit-tests
 	tests/run
 
-install: build/mptcpanalyzer
+install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 build/mptcpanalyzer $(DESTDIR)$(PREFIX)/bin/mptcpanalyzer
 
 clean:
 	rm -rf build
 
-.PHONY: all check install clean
+.PHONY: all deps demo check install clean

@@ -29,6 +29,7 @@ Capture *capture_new(const char *path)
   c->tcp = g_ptr_array_new_with_free_func(tcp_conn_free);
   c->mptcp = g_ptr_array_new_with_free_func(mptcp_conn_free);
   c->orphans = g_ptr_array_new();
+  c->orphan_conns = g_ptr_array_new_with_free_func(mptcp_conn_free);
   return c;
 }
 
@@ -39,6 +40,7 @@ void capture_free(Capture *c)
   g_ptr_array_free(c->tcp, TRUE);
   g_ptr_array_free(c->mptcp, TRUE);
   g_ptr_array_free(c->orphans, TRUE);
+  g_ptr_array_free(c->orphan_conns, TRUE);
   g_hash_table_destroy(c->by_stream);
   g_free(c->path);
   g_free(c);
@@ -142,6 +144,11 @@ MptcpConn *capture_mptcp(const Capture *c, guint32 id)
 {
   for (guint i = 0; i < c->mptcp->len; i++) {
     MptcpConn *m = g_ptr_array_index(c->mptcp, i);
+    if (m->id == id)
+      return m;
+  }
+  for (guint i = 0; i < c->orphan_conns->len; i++) {
+    MptcpConn *m = g_ptr_array_index(c->orphan_conns, i);
     if (m->id == id)
       return m;
   }

@@ -64,7 +64,7 @@ typedef struct TcpConn {
 
 typedef struct MptcpConn {
   guint32 id;                  /* Wireshark's mptcp.stream */
-  int version;                 /* 0 or 1 */
+  int version;                 /* 0 or 1; -1 unknown (orphan) */
   gboolean has_key[2];         /* [0] client, [1] server */
   guint64 key[2];
   guint32 token[2];
@@ -78,6 +78,8 @@ typedef struct {
   GPtrArray *tcp;              /* TcpConn*, by tcp.stream (after finish) */
   GPtrArray *mptcp;            /* MptcpConn*, by id */
   GPtrArray *orphans;          /* TcpConn* of subflows with no connection */
+  GPtrArray *orphan_conns;     /* MptcpConn* wrapping each orphan alone, so
+                                  it can be summarised (keys unknown) */
   guint64 rows, tcp_packets, bad_rows;
   gboolean truncated;
 } Capture;

@@ -133,7 +133,8 @@ int cmd_mptcp_summary(Session *s, const CmdArgs *a)
     json_builder_begin_object(b);
     json_str(b, "capture", s->cap->path);
     json_int(b, "mptcp_stream", m->id);
-    json_int(b, "version", m->version);
+    if (m->version >= 0) json_int(b, "version", m->version);
+    else json_null(b, "version");
     if (a->full) {
       json_builder_set_member_name(b, "connection");
       json_mptcp_conn(b, m, NULL);
@@ -147,8 +148,12 @@ int cmd_mptcp_summary(Session *s, const CmdArgs *a)
     json_builder_end_object(b);
     json_print(b);
   } else {
-    printf("mptcp.stream %u (MPTCP v%d, %u subflows), duration %.6f s\n", m->id,
-           m->version, m->subflows->len, ns_to_s(dur));
+    if (m->version < 0)
+      printf("mptcp.stream %u (orphan subflow, no handshake captured), "
+             "duration %.6f s\n", m->id, ns_to_s(dur));
+    else
+      printf("mptcp.stream %u (MPTCP v%d, %u subflows), duration %.6f s\n",
+             m->id, m->version, m->subflows->len, ns_to_s(dur));
     if (a->full)
       print_mptcp_conn(m, stdout);
     for (int d = 0; d < 2; d++)

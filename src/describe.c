@@ -116,7 +116,9 @@ void json_mptcp_conn(JsonBuilder *b, const MptcpConn *m, const char *capture)
   if (capture)
     json_str(b, "capture", capture);
   json_int(b, "mptcp_stream", m->id);
-  json_int(b, "version", m->version);
+  if (m->version >= 0) json_int(b, "version", m->version);
+  else json_null(b, "version");
+  json_bool(b, "orphan", m->version < 0);
   json_key(b, m, 0);
   json_key(b, m, 1);
   json_builder_set_member_name(b, "subflows");
@@ -165,8 +167,12 @@ static void subflow_rows(Table *tb, const TcpConn *t)
 
 void print_mptcp_conn(const MptcpConn *m, FILE *out)
 {
-  fprintf(out, "mptcp.stream %u: MPTCP v%d, %u subflow%s\n", m->id,
-          m->version, m->subflows->len, m->subflows->len == 1 ? "" : "s");
+  if (m->version < 0)
+    fprintf(out, "mptcp.stream %u: an orphan subflow (no handshake in the "
+            "capture: version and keys unknown)\n", m->id);
+  else
+    fprintf(out, "mptcp.stream %u: MPTCP v%d, %u subflow%s\n", m->id,
+            m->version, m->subflows->len, m->subflows->len == 1 ? "" : "s");
   for (int r = 0; r < 2; r++) {
     if (m->has_key[r])
       fprintf(out, "  %s key %20" G_GUINT64_FORMAT "  token %10u  idsn %"

@@ -109,7 +109,14 @@ static void link_join(Capture *c, TcpConn *t, GHashTable *tokens[2])
     g_ptr_array_add(m->subflows, t);
   } else if (has_mptcp_option(t)) {
     t->kind = SUBFLOW_ORPHAN;
+    t->towards_server = TRUE;
     g_ptr_array_add(c->orphans, t);
+    MptcpConn *alone = g_new0(MptcpConn, 1);
+    alone->id = (guint32)MAX(t->ws_mptcp_stream, 0);
+    alone->version = -1;
+    alone->subflows = g_ptr_array_new();
+    g_ptr_array_add(alone->subflows, t);
+    g_ptr_array_add(c->orphan_conns, alone);
   }
 }
 
