@@ -46,25 +46,30 @@ void capture_free(Capture *c)
   g_free(c);
 }
 
-static TcpConn *conn_for_row(Capture *c, const Row *r)
+TcpConn *capture_conn_new(Capture *c, guint32 stream, const char *ip0,
+                          guint16 port0, const char *ip1, guint16 port1)
 {
-  TcpConn *t = g_hash_table_lookup(c->by_stream, GUINT_TO_POINTER(r->stream));
-  if (t)
-    return t;
-  t = g_new0(TcpConn, 1);
-  t->stream = r->stream;
-  g_strlcpy(t->ip[0], r->src, ADDR_MAX);
-  g_strlcpy(t->ip[1], r->dst, ADDR_MAX);
-  t->port[0] = r->sport;
-  t->port[1] = r->dport;
+  TcpConn *t = g_new0(TcpConn, 1);
+  t->stream = stream;
+  g_strlcpy(t->ip[0], ip0, ADDR_MAX);
+  g_strlcpy(t->ip[1], ip1, ADDR_MAX);
+  t->port[0] = port0;
+  t->port[1] = port1;
   t->client = 0;
   t->packets = g_array_new(FALSE, FALSE, sizeof(Packet));
   t->events = g_array_new(FALSE, FALSE, sizeof(MptcpEvent));
   t->ws_mptcp_stream = -1;
   t->addr_id[0] = t->addr_id[1] = -1;
-  g_hash_table_insert(c->by_stream, GUINT_TO_POINTER(r->stream), t);
+  g_hash_table_insert(c->by_stream, GUINT_TO_POINTER(stream), t);
   g_ptr_array_add(c->tcp, t);
   return t;
+}
+
+static TcpConn *conn_for_row(Capture *c, const Row *r)
+{
+  TcpConn *t = g_hash_table_lookup(c->by_stream, GUINT_TO_POINTER(r->stream));
+  return t ? t : capture_conn_new(c, r->stream, r->src, r->sport, r->dst,
+                                  r->dport);
 }
 
 /* Which endpoint sent the row: 0, 1, or -1 when it fits neither. */
@@ -106,7 +111,6 @@ void capture_add_row(Capture *c, const Row *r)
 {
   TcpConn *t = conn_for_row(c, r);
   int src = row_sender(t, r);
-  c->rows++;
   if (src < 0) {
     c->bad_rows++;
     return;

@@ -80,13 +80,17 @@ typedef struct {
   GPtrArray *orphans;          /* TcpConn* of subflows with no connection */
   GPtrArray *orphan_conns;     /* MptcpConn* wrapping each orphan alone, so
                                   it can be summarised (keys unknown) */
-  guint64 rows, tcp_packets, bad_rows;
+  guint64 rows;                /* packets tshark exported, TCP or not */
+  guint64 tcp_packets, bad_rows;
   gboolean truncated;
 } Capture;
 
 Capture *capture_new(const char *path);
 void capture_free(Capture *c);
 void capture_add_row(Capture *c, const Row *r);
+/* A new, empty connection, registered under its tcp.stream. */
+TcpConn *capture_conn_new(Capture *c, guint32 stream, const char *ip0,
+                          guint16 port0, const char *ip1, guint16 port1);
 void capture_finish(Capture *c);
 
 TcpConn *capture_tcp(const Capture *c, guint32 stream);

@@ -1,5 +1,6 @@
 /* cmd_general.c - load-pcap, checkhealth, help and quit. */
 #include "commands.h"
+#include "cache.h"
 #include "json_out.h"
 #include "row.h"
 #include <string.h>
@@ -78,6 +79,24 @@ int cmd_checkhealth(Session *s, const CmdArgs *a)
                                        missing->len) : 0;
   g_ptr_array_free(missing, TRUE);
   return rc;
+}
+
+int cmd_clean_cache(Session *s, const CmdArgs *a)
+{
+  GError *err = NULL;
+  char *dir = s->load.cache_dir ? g_strdup(s->load.cache_dir)
+                                : cache_default_dir();
+  int n = cache_clean(dir, &err);
+  (void)a;
+  if (n < 0) {
+    int rc = report_error("clean-cache: %s", err->message);
+    g_error_free(err);
+    g_free(dir);
+    return rc;
+  }
+  printf("removed %d cache entr%s from %s\n", n, n == 1 ? "y" : "ies", dir);
+  g_free(dir);
+  return 0;
 }
 
 int cmd_help(Session *s, const CmdArgs *a)

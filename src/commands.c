@@ -29,6 +29,8 @@ const Command command_table[] = {
     "subflow", cmd_list_reinjections },
   { "checkhealth", "check_health", "", 0, CMD_JSON,
     "check tshark: path, version, fields", cmd_checkhealth },
+  { "clean-cache", "clean_cache", "", 0, 0,
+    "delete every cache entry", cmd_clean_cache },
   { "help", "h ?", "[COMMAND]", 0, 0, "list commands, or explain one",
     cmd_help },
   { "quit", "exit q EOF", "", 0, 0, "leave the shell", cmd_quit },

@@ -2,6 +2,7 @@
  * model. Errors name the file and the problem in one line. */
 #include "load.h"
 #include "row_reader.h"
+#include "progress.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -55,9 +56,19 @@ gboolean capture_file_check(const char *path, GError **err)
   return TRUE;
 }
 
+typedef struct {
+  RowReader rows;
+  Progress progress;
+} LoadState;
+
 static void on_data(const char *data, gsize len, void *user)
 {
-  row_reader_feed(user, data, len);
+  row_reader_feed(&((LoadState *)user)->rows, data, len);
+}
+
+static void on_tick(GPid pid, void *user)
+{
+  progress_tick(&((LoadState *)user)->progress, pid);
 }
 
 static void on_row(const Row *row, void *user)
@@ -79,35 +90,29 @@ static gboolean check_content(const Capture *c, const RowReader *rr,
 Capture *capture_load(const char *path, const Tshark *ts,
                       const LoadOptions *opt, GError **err)
 {
-  RowReader *rr = g_new(RowReader, 1);
+  LoadState *st = g_new0(LoadState, 1);
+  RowReader *rr = &st->rows;
   Capture *c = capture_new(path);
-  gboolean truncated = FALSE;
+  gboolean truncated = FALSE, ok = FALSE;
   if (!capture_file_check(path, err))
-    goto fail;
+    goto out;
   row_reader_init(rr, on_row, c);
-  gboolean ok = tshark_export(ts, path, on_data, NULL, rr, &truncated, err);
+  progress_init(&st->progress, path, opt->quiet, &rr->rows);
+  ok = tshark_export(ts, path, on_data, on_tick, st, &truncated, err);
+  progress_done(&st->progress);
   row_reader_finish(rr);
-  if (!ok) {
+  if (!ok)
     g_prefix_error(err, "%s: ", path);
-    goto fail;
+  else if ((ok = check_content(c, rr, err))) {
+    c->truncated = truncated;
+    c->rows = rr->rows;
+    c->bad_rows += rr->bad_rows;
   }
-  if (!check_content(c, rr, err))
-    goto fail;
-  c->truncated = truncated;
-  c->bad_rows += rr->bad_rows;
-  if (!opt->quiet && truncated)
-    g_printerr("mptcpanalyzer: warning: %s: the capture is cut short; "
-               "analysing its %" G_GUINT64_FORMAT " complete packets\n",
-               path, rr->rows);
-  if (!opt->quiet && c->bad_rows)
-    g_printerr("mptcpanalyzer: warning: %s: %" G_GUINT64_FORMAT
-               " packets could not be read and were skipped\n",
-               path, c->bad_rows);
-  capture_finish(c);
-  g_free(rr);
+out:
+  g_free(st);
+  if (!ok) {
+    capture_free(c);
+    return NULL;
+  }
   return c;
-fail:
-  capture_free(c);
-  g_free(rr);
-  return NULL;
 }

@@ -23,6 +23,8 @@ static void usage(FILE *out)
     "  --json        JSON output on stdout\n"
     "  -q, --quiet   no warnings or progress on stderr\n"
     "  -f FILE       run the command lines of FILE ('-' for stdin)\n"
+    "  --no-cache    neither read nor write the cache\n"
+    "  --cache-dir DIR  keep the cache in DIR (default: XDG cache folder)\n"
     "  --version     print the version\n"
     "  -h, --help    this text; 'mptcpanalyzer help' lists commands\n");
 }
@@ -78,6 +80,11 @@ int main(int argc, char **argv)
     else if (strcmp(o, "-q") == 0 || strcmp(o, "--quiet") == 0)
       s.load.quiet = TRUE;
     else if (strcmp(o, "-f") == 0 && i + 1 < argc) script = argv[++i];
+    else if (strcmp(o, "--no-cache") == 0) s.load.no_cache = TRUE;
+    else if (strcmp(o, "--cache-dir") == 0 && i + 1 < argc) {
+      g_free(s.load.cache_dir);
+      s.load.cache_dir = g_strdup(argv[++i]);
+    }
     else if (strcmp(o, "--version") == 0) { puts("mptcpanalyzer " VERSION); return 0; }
     else if (strcmp(o, "-h") == 0 || strcmp(o, "--help") == 0) { usage(stdout); return 0; }
     else if (strcmp(o, "--") == 0) { i++; break; }

@@ -1,5 +1,8 @@
-/* session.c - the state shared by the commands of one run. */
+/* session.c - the state shared by the commands of one run, and loading a
+ * capture: from the cache when it holds an entry for it (no tshark
+ * started), else with tshark, storing the result in the cache. */
 #include "session.h"
+#include "cache.h"
 #include <stdarg.h>
 #include <string.h>
 
@@ -12,25 +15,96 @@ void session_clear(Session *s)
 {
   capture_free(s->cap);
   s->cap = NULL;
-  if (s->have_tshark)
-    tshark_clear(&s->tshark);
-  s->have_tshark = FALSE;
+  tshark_clear(&s->tshark);
+  s->have_tshark = s->tshark_checked = FALSE;
+  g_clear_pointer(&s->load.cache_dir, g_free);
 }
 
 gboolean session_tshark(Session *s, GError **err)
 {
   if (!s->have_tshark)
-    s->have_tshark = tshark_find(&s->tshark, err);
-  return s->have_tshark;
+    s->have_tshark = tshark_locate(&s->tshark, err);
+  if (s->have_tshark && !s->tshark_checked)
+    s->tshark_checked = tshark_check_version(&s->tshark, err);
+  return s->have_tshark && s->tshark_checked;
+}
+
+static char *cache_dir(const Session *s)
+{
+  return s->load.cache_dir ? g_strdup(s->load.cache_dir) : cache_default_dir();
+}
+
+static void warn(const Session *s, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static void warn(const Session *s, const char *fmt, ...)
+{
+  va_list ap;
+  if (s->load.quiet)
+    return;
+  va_start(ap, fmt);
+  char *msg = g_strdup_vprintf(fmt, ap);
+  va_end(ap);
+  g_printerr("mptcpanalyzer: warning: %s\n", msg);
+  g_free(msg);
+}
+
+/* Store c unless the capture changed while tshark read it. */
+static void store(Session *s, const CacheEntry *before, const Capture *c,
+                  const char *path)
+{
+  CacheEntry after;
+  GError *err = NULL;
+  char *dir = cache_dir(s);
+  if (!cache_entry_init(&after, dir, path, &s->tshark, NULL) ||
+      strcmp(after.key, before->key) != 0)
+    warn(s, "%s changed or vanished while it was read; not cached", path);
+  else if (!cache_write(before, c, &err)) {
+    warn(s, "%s", err->message);
+    g_error_free(err);
+  }
+  cache_entry_clear(&after);
+  g_free(dir);
+}
+
+static Capture *load(Session *s, const char *path, GError **err)
+{
+  CacheEntry entry;
+  Capture *c = NULL;
+  gboolean corrupt = FALSE, cached = FALSE;
+  char *dir = cache_dir(s);
+  if (!s->load.no_cache)
+    cached = cache_entry_init(&entry, dir, path, &s->tshark, NULL);
+  g_free(dir);
+  if (cached) {
+    c = cache_read(&entry, path, &corrupt);
+    if (corrupt)
+      warn(s, "discarded a corrupt cache entry for %s (%s)", path, entry.path);
+  }
+  if (!c && session_tshark(s, err)) {
+    c = capture_load(path, &s->tshark, &s->load, err);
+    if (c && cached)
+      store(s, &entry, c, path);
+  }
+  if (cached)
+    cache_entry_clear(&entry);
+  return c;
 }
 
 gboolean session_load(Session *s, const char *path, GError **err)
 {
-  if (!capture_file_check(path, err) || !session_tshark(s, err))
+  if (!capture_file_check(path, err))
     return FALSE;
-  Capture *c = capture_load(path, &s->tshark, &s->load, err);
+  if (!s->have_tshark && !(s->have_tshark = tshark_locate(&s->tshark, err)))
+    return FALSE;
+  Capture *c = load(s, path, err);
   if (!c)
     return FALSE;
+  if (c->truncated)
+    warn(s, "%s: the capture is cut short; analysing its %" G_GUINT64_FORMAT
+         " complete packets", path, c->rows);
+  if (c->bad_rows)
+    warn(s, "%s: %" G_GUINT64_FORMAT " packets could not be read and were "
+         "skipped", path, c->bad_rows);
+  capture_finish(c);
   capture_free(s->cap);
   s->cap = c;
   return TRUE;

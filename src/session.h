@@ -10,8 +10,9 @@
 
 typedef struct {
   Capture *cap;          /* the loaded capture, or NULL */
-  Tshark tshark;         /* valid when have_tshark */
+  Tshark tshark;         /* path valid when have_tshark */
   gboolean have_tshark;
+  gboolean tshark_checked;  /* its version was checked */
   LoadOptions load;
   gboolean json;         /* --json given before the command */
   gboolean quit;         /* a command asked to stop */
@@ -19,9 +20,10 @@ typedef struct {
 
 void session_init(Session *s);
 void session_clear(Session *s);
-/* Find tshark once per session. */
+/* Find tshark and check its version, once per session. */
 gboolean session_tshark(Session *s, GError **err);
-/* Load path, replacing the loaded capture (kept if loading fails). */
+/* Load path, from the cache or with tshark, and finish the model;
+ * replaces the loaded capture (kept if loading fails). */
 gboolean session_load(Session *s, const char *path, GError **err);
 /* Print "mptcpanalyzer: MESSAGE" on stderr; returns 1 (an exit status). */
 int report_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);

@@ -29,43 +29,40 @@ static gboolean parse_version(Tshark *ts, const char *out)
   return TRUE;
 }
 
-gboolean tshark_find(Tshark *ts, GError **err)
+gboolean tshark_locate(Tshark *ts, GError **err)
 {
   const char *env = g_getenv("MPTCPANALYZER_TSHARK");
-  char *out = NULL;
-  int status = 0;
   memset(ts, 0, sizeof *ts);
-  ts->path = env && *env ? g_find_program_in_path(env)
-                         : g_find_program_in_path("tshark");
-  if (!ts->path) {
+  ts->path = g_find_program_in_path(env && *env ? env : "tshark");
+  if (!ts->path)
     g_set_error(err, G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT,
-                "tshark not found (install the Debian package tshark, "
-                "version %d.%d or later)", TSHARK_MIN_MAJOR, TSHARK_MIN_MINOR);
-    return FALSE;
-  }
+                "tshark not found%s%s (install the Debian package tshark, "
+                "version %d.%d or later)", env && *env ? " at " : "",
+                env && *env ? env : "", TSHARK_MIN_MAJOR, TSHARK_MIN_MINOR);
+  return ts->path != NULL;
+}
+
+gboolean tshark_check_version(Tshark *ts, GError **err)
+{
+  char *out = NULL;
   char *argv[] = { ts->path, "--version", NULL };
+  gboolean ok = FALSE;
   if (!g_spawn_sync(NULL, argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL |
                     G_SPAWN_STDIN_FROM_DEV_NULL, NULL, NULL, &out, NULL,
-                    &status, err))
-    goto fail;
-  if (!parse_version(ts, out)) {
+                    NULL, err))
+    return FALSE;
+  if (!parse_version(ts, out))
     g_set_error(err, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED,
                 "%s does not say which tshark version it is", ts->path);
-    goto fail;
-  }
-  if (ts->major < TSHARK_MIN_MAJOR ||
-      (ts->major == TSHARK_MIN_MAJOR && ts->minor < TSHARK_MIN_MINOR)) {
+  else if (ts->major < TSHARK_MIN_MAJOR ||
+           (ts->major == TSHARK_MIN_MAJOR && ts->minor < TSHARK_MIN_MINOR))
     g_set_error(err, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED,
                 "tshark %s at %s is too old: version %d.%d or later needed",
                 ts->version, ts->path, TSHARK_MIN_MAJOR, TSHARK_MIN_MINOR);
-    goto fail;
-  }
+  else
+    ok = TRUE;
   g_free(out);
-  return TRUE;
-fail:
-  g_free(out);
-  tshark_clear(ts);
-  return FALSE;
+  return ok;
 }
 
 char **tshark_export_argv(const Tshark *ts, const char *capture)
@@ -128,20 +125,29 @@ static void pump(GPid pid, int out_fd, int err_fd, TsharkSink sink,
   g_free(buf);
 }
 
-/* tshark's message: its stderr lines, less the warning about root. */
-static char *tshark_message(const GString *errs)
+/* tshark's message, on one line: the lines of its stderr that name the
+ * capture (else its last line), less the warning about running as root,
+ * cut to a readable length. */
+static char *tshark_message(const GString *errs, const char *capture)
 {
   char **lines = g_strsplit(errs->str, "\n", -1);
+  char *base = g_path_get_basename(capture);
   GString *msg = g_string_new(NULL);
+  const char *last = NULL;
   for (char **l = lines; *l; l++) {
     const char *s = g_str_has_prefix(*l, "tshark: ") ? *l + 8 : *l;
     if (!*s || g_str_has_prefix(s, "Running as user"))
       continue;
-    if (msg->len)
-      g_string_append(msg, " ");
-    g_string_append(msg, s);
+    last = s;
+    if (strstr(s, base) && msg->len < 400)
+      g_string_append_printf(msg, "%s%s", msg->len ? " " : "", s);
   }
+  if (!msg->len && last)
+    g_string_append(msg, last);
+  if (msg->len > 400)
+    g_string_overwrite(g_string_truncate(msg, 397), 397, "...");
   g_strfreev(lines);
+  g_free(base);
   return g_string_free(msg, FALSE);
 }
 
@@ -163,7 +169,7 @@ gboolean tshark_export(const Tshark *ts, const char *capture, TsharkSink sink,
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
     ;
   g_spawn_close_pid(pid);
-  char *msg = tshark_message(errs);
+  char *msg = tshark_message(errs, capture);
   g_string_free(errs, TRUE);
   *truncated = strstr(msg, "cut short in the middle of a packet") != NULL;
   ok = (WIFEXITED(status) && WEXITSTATUS(status) == 0) || *truncated;

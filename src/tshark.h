@@ -23,8 +23,10 @@ typedef void (*TsharkSink)(const char *data, gsize len, void *user);
 /* Called about four times a second while tshark runs. */
 typedef void (*TsharkTick)(GPid pid, void *user);
 
-/* Find tshark ($MPTCPANALYZER_TSHARK, else PATH) and check its version. */
-gboolean tshark_find(Tshark *ts, GError **err);
+/* Find tshark ($MPTCPANALYZER_TSHARK, else PATH), without starting it. */
+gboolean tshark_locate(Tshark *ts, GError **err);
+/* Ask a located tshark its version; FALSE if it is too old or mute. */
+gboolean tshark_check_version(Tshark *ts, GError **err);
 void tshark_clear(Tshark *ts);
 
 /* The argument vector of our export (NULL-terminated, g_strfreev it). */
