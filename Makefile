@@ -45,10 +45,26 @@ build/asan/%.o: src/%.c $(wildcard src/*.h) | build/asan
 build/unit-tests: $(UNIT_SRCS) $(LIB_SRCS) $(wildcard src/*.h) | build/obj
 	$(CC) $(WARN) -O1 -g $(SAN) $(PKG_CFLAGS) -Isrc -o $@ $(UNIT_SRCS) $(LIB_SRCS) $(PKG_LIBS)
 
-build/obj build/asan:
+build/obj build/asan build/fuzz:
 	mkdir -p $@
 
-check: deps build/mptcpanalyzer build/asan/mptcpanalyzer build/unit-tests
+# --- fuzzing (clang's libFuzzer); `make fuzz FUZZ_TIME=N` ---
+FUZZ_TIME ?= 60
+FUZZ_TARGETS = rows model
+FUZZ_CC = clang
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(wildcard src/*.h) | build/fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(PKG_CFLAGS) -Isrc -o $@ $< $(LIB_SRCS) $(PKG_LIBS)
+
+# the same entry points without libFuzzer, to replay saved inputs in `check`
+build/replay_%: tests/fuzz/replay.c tests/fuzz/fuzz_%.c $(LIB_SRCS) $(wildcard src/*.h) | build/obj
+	$(CC) $(WARN) -O1 -g $(SAN) $(PKG_CFLAGS) -Isrc -o $@ tests/fuzz/replay.c $(filter-out tests/fuzz/replay.c,$(filter %.c,$^)) $(PKG_LIBS)
+
+fuzz: deps $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+	tests/fuzz/run $(FUZZ_TIME) $(FUZZ_TARGETS)
+
+check: deps build/mptcpanalyzer build/asan/mptcpanalyzer build/unit-tests $(FUZZ_TARGETS:%=build/replay_%)
 	tests/run
 
 install: all
@@ -58,4 +74,4 @@ install: all
 clean:
 	rm -rf build
 
-.PHONY: all deps demo check install clean
+.PHONY: all deps demo check fuzz install clean
