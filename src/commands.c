@@ -2,7 +2,8 @@
  * arguments and dispatches to it. Options: --json, --full where the
  * command takes them, -- ends options (for file names that start with -).
  * A command working on a capture takes it as its first argument when given
- * one more argument than it needs; else it uses the loaded capture. */
+ * one more argument than it needs; else it uses the loaded capture.
+ * "-1" is an argument (a bad stream id), not an option. */
 #include "commands.h"
 #include <string.h>
 
@@ -74,7 +75,7 @@ static gboolean parse_options(const Command *c, int argc, char **argv,
   gboolean opts_done = FALSE;
   for (int i = 1; i < argc; i++) {
     const char *w = argv[i];
-    if (opts_done || w[0] != '-' || w[1] == '\0')
+    if (opts_done || w[0] != '-' || w[1] == '\0' || g_ascii_isdigit(w[1]))
       g_ptr_array_add(pos, argv[i]);
     else if (strcmp(w, "--") == 0)
       opts_done = TRUE;
