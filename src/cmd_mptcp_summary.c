@@ -53,7 +53,6 @@ static void json_direction(JsonBuilder *b, const MptcpAnalysis *a, int d,
   json_double(b, "goodput_bytes_per_s", per_second(D->application_bytes, dur));
   json_int(b, "inferred_bytes", (gint64)D->inferred_bytes);
   json_int(b, "unmapped_bytes", (gint64)D->unmapped_bytes);
-  json_int(b, "extrapolated_bytes", (gint64)D->extrapolated_bytes);
   json_int(b, "unattributed_bytes", (gint64)D->unattributed_bytes);
   json_str(b, "dsn_relative_to", D->dsn_from_key ? "idsn" : "first_dsn_seen");
   if (full) {
@@ -108,12 +107,11 @@ static void print_direction(const MptcpAnalysis *a, int d, gint64 dur)
     printf("  (no key in the capture: data sequence numbers are relative to "
            "the first one seen)\n");
   if (D->inferred_bytes)
-    printf("  (%" G_GUINT64_FORMAT " application bytes were not captured but "
-           "are proven by later mappings)\n", D->inferred_bytes);
+    printf("  (%" G_GUINT64_FORMAT " application bytes were attributed "
+           "without a captured mapping: see README)\n", D->inferred_bytes);
   if (D->unmapped_bytes)
     printf("  (%" G_GUINT64_FORMAT " payload bytes came without their DSS "
-           "mapping; %" G_GUINT64_FORMAT " placed by extending the previous "
-           "one)\n", D->unmapped_bytes, D->extrapolated_bytes);
+           "mapping)\n", D->unmapped_bytes);
   if (D->unattributed_bytes)
     printf("  (%" G_GUINT64_FORMAT " application bytes were carried by no "
            "captured packet)\n", D->unattributed_bytes);

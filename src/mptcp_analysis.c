@@ -24,8 +24,16 @@ typedef struct {             /* one direction of one subflow */
   ISet sent;                 /* subflow sequence ranges seen */
   GArray *maps;              /* Mapping, sorted by ssn */
   guint64 hi_seq, hi_dsn;    /* highest sequence end seen, its DSN */
-  gboolean hi_known;
+  gboolean hi_known, fin;
+  guint64 acked;             /* highest ACK from the peer, relative */
 } SubDir;
+
+typedef struct {             /* bytes the capture missed, placed at the end */
+  int dir;
+  guint32 sub;
+  guint64 len, dsn_a, dsn_b; /* candidates: after the previous mapping, */
+  gboolean has_b;            /* or before the next one */
+} Hole;
 
 typedef struct {             /* data sequence state of one direction */
   gboolean init, ack_init;
@@ -37,6 +45,7 @@ typedef struct {
   MptcpAnalysis *a;
   SubDir *sd;                /* [subflow * 2 + endpoint] */
   DsnState ds[2];
+  GArray *holes;             /* Hole */
 } Walk;
 
 typedef struct { guint32 sub; const Packet *p; } Ref;
@@ -172,25 +181,32 @@ static void on_seen(const CarrierRange *orig, guint64 overlap, void *user)
 }
 
 /* Bytes between the highest sequence seen and this segment were missed by
- * the capture; if the DSN moved on by exactly as much, they are ours. */
+ * the capture. If the DSN moved on by exactly as much, they are ours now;
+ * else they are placed at the end, where the DSN space shows the gap. */
 static void infer_missed(Walk *w, int d, guint32 k, SubDir *s, guint64 seg,
-                         guint64 dsn)
+                         guint64 dsn, gboolean exact)
 {
-  if (!s->hi_known || seg <= s->hi_seq || dsn <= s->hi_dsn ||
-      dsn - s->hi_dsn != seg - s->hi_seq)
+  if (!s->hi_known || seg <= s->hi_seq)
     return;
-  MptcpDir *D = &w->a->dir[d];
-  guint64 n = carrier_add(&w->ds[d].carriers, s->hi_dsn, dsn, k, 0, 0,
-                          NULL, NULL);
-  D->sub[k].application_bytes += n;
-  D->inferred_bytes += n;
+  guint64 len = seg - s->hi_seq;
+  if (exact && dsn > s->hi_dsn && dsn - s->hi_dsn == len) {
+    MptcpDir *D = &w->a->dir[d];
+    guint64 n = carrier_add(&w->ds[d].carriers, s->hi_dsn, dsn, k, 0, 0,
+                            NULL, NULL);
+    D->sub[k].application_bytes += n;
+    D->inferred_bytes += n;
+    return;
+  }
+  Hole h = { d, k, len, s->hi_dsn, dsn - len, dsn >= len };
+  g_array_append_val(w->holes, h);
 }
 
-/* Payload whose mapping the capture missed: the subflow's previous mapping
- * is extended over it (Linux maps consecutive segments contiguously), and
- * only bytes no other packet carried are counted. */
-static void extrapolate(Walk *w, int d, guint32 k, SubDir *s, const Packet *p,
-                        guint64 pos, guint64 end)
+/* Payload whose mapping the capture missed: its DSN is guessed by
+ * extending the subflow's previous mapping (Linux maps consecutive
+ * segments contiguously), and it is placed only at the end, in data
+ * sequence space that no captured mapping accounts for. */
+static void unmapped(Walk *w, int d, guint32 k, SubDir *s, guint64 seg,
+                     guint64 pos, guint64 end)
 {
   MptcpDir *D = &w->a->dir[d];
   guint i = mapping_floor(s->maps, pos);
@@ -200,10 +216,15 @@ static void extrapolate(Walk *w, int d, guint32 k, SubDir *s, const Packet *p,
     return;
   const Mapping *m = &g_array_index(s->maps, Mapping, i - 1);
   guint64 dsn = m->dsn + (pos - m->ssn);
-  guint64 n = carrier_add(&w->ds[d].carriers, dsn, dsn + (end - pos), k,
-                          p->frame, p->time_ns, NULL, NULL);
-  D->sub[k].application_bytes += n;
-  D->extrapolated_bytes += n;
+  if (pos == seg)
+    infer_missed(w, d, k, s, seg, dsn, FALSE);
+  Hole h = { d, k, end - pos, dsn, 0, FALSE };
+  g_array_append_val(w->holes, h);
+  if (end >= s->hi_seq) {
+    s->hi_seq = end;
+    s->hi_dsn = dsn + (end - pos);
+    s->hi_known = TRUE;
+  }
 }
 
 static void take_payload(Walk *w, int d, guint32 k, SubDir *s, const Packet *p)
@@ -217,14 +238,14 @@ static void take_payload(Walk *w, int d, guint32 k, SubDir *s, const Packet *p)
   while (pos < end) {
     const Mapping *m = mapping_find(s->maps, pos);
     if (!m) {
-      extrapolate(w, d, k, s, p, pos, end);
+      unmapped(w, d, k, s, seg, pos, end);
       break;
     }
     guint64 take = MIN(end, m->ssn + m->len) - pos;
     guint64 dsn = m->dsn + (pos - m->ssn);
     if (pos == seg) {
       first_dsn = dsn;
-      infer_missed(w, d, k, s, seg, dsn);
+      infer_missed(w, d, k, s, seg, dsn, TRUE);
     }
     f->application_bytes += carrier_add(&w->ds[d].carriers, dsn, dsn + take,
                                         k, p->frame, p->time_ns, on_seen, &seen);
@@ -264,6 +285,14 @@ static void take_packet(Walk *w, const Ref *ref)
   D->throughput_bytes += p->len;
   D->sub[ref->sub].throughput_bytes += p->len;
   take_data_ack(w, d, p);
+  if (p->tcp_flags & TCP_ACK) {
+    SubDir *peer = &w->sd[ref->sub * 2 + (1 - p->src)];
+    guint64 a = unwrap32(peer->acked ? peer->acked : 1, p->ack - peer->seq.isn);
+    if (a > peer->acked && a < ((guint64)1 << 62))
+      peer->acked = a;
+  }
+  if (p->tcp_flags & TCP_FIN)
+    s->fin = TRUE;
   if (p->dss_flags & DSS_MAP)
     take_mapping(w, d, s, p);
   if (p->len) {
@@ -301,6 +330,7 @@ static void walk_init(Walk *w, const MptcpConn *m)
   w->a = g_new0(MptcpAnalysis, 1);
   w->a->conn = m;
   w->sd = g_new0(SubDir, n * 2);
+  w->holes = g_array_new(FALSE, FALSE, sizeof(Hole));
   for (guint i = 0; i < n * 2; i++) {
     seqtrack_init(&w->sd[i].seq, g_ptr_array_index(m->subflows, i / 2), i % 2);
     iset_init(&w->sd[i].sent);
@@ -324,22 +354,67 @@ static void walk_clear(Walk *w, guint n)
     g_array_free(w->sd[i].maps, TRUE);
   }
   g_free(w->sd);
+  g_array_free(w->holes, TRUE);
   for (int d = 0; d < 2; d++)
     carriers_clear(&w->ds[d].carriers);
 }
 
-/* Application bytes: the data sequence space from 1 to the highest end
- * seen (mapping, DATA_FIN or data ACK); what no captured packet carried
- * is unattributed. */
-static void finish_direction(MptcpDir *D, guint nsub)
+/* The end (exclusive) of the data sequence space of a direction: the
+ * highest of mapping ends, the DATA_FIN and the data ACK. */
+static guint64 data_end(const MptcpDir *D)
 {
-  guint64 end = D->dsn_max, acked = D->data_acked, carried = 0;
+  guint64 end = D->dsn_max, acked = D->data_acked;
   if (D->data_fin) {
     end = MAX(end, D->data_fin_dsn);
-    if (acked > D->data_fin_dsn)
-      acked = D->data_fin_dsn;
+    acked = MIN(acked, D->data_fin_dsn);
   }
-  end = MAX(end, acked);
+  return MAX(end, acked);
+}
+
+/* Segments at the end of a subflow that the capture missed but the peer
+ * acknowledged are holes too, placed after the subflow's last mapping. */
+static void tail_holes(Walk *w)
+{
+  const MptcpConn *m = w->a->conn;
+  for (guint i = 0; i < m->subflows->len * 2; i++) {
+    SubDir *s = &w->sd[i];
+    const TcpConn *t = g_ptr_array_index(m->subflows, i / 2);
+    guint64 end = s->acked - (s->fin ? 1 : 0);
+    if (!s->hi_known || s->acked == 0 || end <= s->hi_seq)
+      continue;
+    int d = ((int)(i % 2) == t->client) == t->towards_server ? TO_SERVER : TO_CLIENT;
+    Hole h = { d, i / 2, end - s->hi_seq, s->hi_dsn, 0, FALSE };
+    g_array_append_val(w->holes, h);
+  }
+}
+
+static guint64 place(Walk *w, const Hole *h, guint64 start)
+{
+  guint64 end = MIN(start + h->len, data_end(&w->a->dir[h->dir]));
+  start = MAX(start, 1);
+  return end > start ? carrier_add(&w->ds[h->dir].carriers, start, end,
+                                   h->sub, 0, 0, NULL, NULL) : 0;
+}
+
+static void place_holes(Walk *w)
+{
+  tail_holes(w);
+  for (guint i = 0; i < w->holes->len; i++) {
+    const Hole *h = &g_array_index(w->holes, Hole, i);
+    MptcpDir *D = &w->a->dir[h->dir];
+    guint64 n = place(w, h, h->dsn_a);
+    if (n == 0 && h->has_b)
+      n = place(w, h, h->dsn_b);
+    D->sub[h->sub].application_bytes += n;
+    D->inferred_bytes += n;
+  }
+}
+
+/* Application bytes: the data sequence space from 1 to its end; what no
+ * captured packet carried, nor a hole could place, is unattributed. */
+static void finish_direction(MptcpDir *D, guint nsub)
+{
+  guint64 end = data_end(D), carried = 0;
   for (guint k = 0; k < nsub; k++)
     carried += D->sub[k].application_bytes;
   D->application_bytes = end > 1 ? end - 1 : 0;
@@ -356,6 +431,7 @@ MptcpAnalysis *mptcp_analyse(const MptcpConn *m)
   for (guint i = 0; i < refs->len; i++)
     take_packet(&w, &g_array_index(refs, Ref, i));
   g_array_free(refs, TRUE);
+  place_holes(&w);
   for (int d = 0; d < 2; d++)
     finish_direction(&w.a->dir[d], m->subflows->len);
   walk_clear(&w, m->subflows->len);

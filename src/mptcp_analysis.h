@@ -36,10 +36,9 @@ typedef struct {
   gint64 first_ns, last_ns;        /* whole connection, both directions */
   gint64 first_data_ns, last_data_ns;
   guint64 packets, throughput_bytes, application_bytes;
-  guint64 inferred_bytes;          /* not captured, proven by later mapping */
+  guint64 inferred_bytes;          /* placed without a captured mapping:
+                                      missed by the capture, or unmapped */
   guint64 unmapped_bytes;          /* payload whose mapping was not seen */
-  guint64 extrapolated_bytes;      /* of those, placed by extending the
-                                      subflow's previous mapping */
   guint64 unattributed_bytes;      /* application bytes no packet showed */
   guint64 dsn_max;                 /* highest relative DSN end seen */
   guint64 data_acked;              /* highest data ACK, relative */
