@@ -33,7 +33,10 @@ CHUNK = 16384
 
 
 def payload(n, seed):
-    return random.Random(seed).randbytes(n)
+    """n pseudo-random bytes: a 1 MiB random block repeated (randbytes of
+    a whole bulk transfer would overflow)."""
+    block = random.Random(seed).randbytes(min(n, 1 << 20))
+    return (block * (n // len(block) + 1))[:n] if n else b""
 
 
 def mptcp_info(sock):

@@ -60,6 +60,13 @@ int cmd_checkhealth(Session *s, const CmdArgs *a)
     for (int i = 0; i < N_FIELDS; i++)
       json_builder_add_string_value(b, row_field_names[i]);
     json_builder_end_array(b);
+    char **argv = tshark_export_argv(&s->tshark, "CAPTURE");
+    json_builder_set_member_name(b, "export_argv");
+    json_builder_begin_array(b);
+    for (char **p = argv; *p; p++)
+      json_builder_add_string_value(b, *p);
+    json_builder_end_array(b);
+    g_strfreev(argv);
     json_builder_set_member_name(b, "missing_fields");
     json_builder_begin_array(b);
     for (guint i = 0; i < missing->len; i++)

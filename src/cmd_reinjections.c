@@ -15,11 +15,12 @@ static void json_ids(JsonBuilder *b, const char *name, const GArray *ids)
   json_builder_end_array(b);
 }
 
-static char *ids_text(const GArray *ids)
+/* "454,471"; with frames, 0 is an original the capture missed */
+static char *ids_text(const GArray *ids, gboolean frames)
 {
   GString *s = g_string_new(NULL);
   for (guint i = 0; i < ids->len; i++)
-    if (g_array_index(ids, guint32, i))
+    if (!frames || g_array_index(ids, guint32, i))
       g_string_append_printf(s, i ? ",%u" : "%u", g_array_index(ids, guint32, i));
     else
       g_string_append(s, i ? ",uncaptured" : "uncaptured");
@@ -68,7 +69,8 @@ static void print_reinjections(const MptcpAnalysis *an)
   for (int d = 0; d < 2; d++)
     for (guint i = 0; i < an->dir[d].reinjections->len; i++) {
       const Reinjection *r = g_ptr_array_index(an->dir[d].reinjections, i);
-      char *f = ids_text(r->orig_frames), *s = ids_text(r->orig_streams);
+      char *f = ids_text(r->orig_frames, TRUE);
+      char *s = ids_text(r->orig_streams, FALSE);
       table_add(tb, "%u", r->frame);
       table_add(tb, "%u", r->tcp_stream);
       table_add(tb, "%s", d == TO_SERVER ? "server" : "client");

@@ -5,6 +5,7 @@
  * standard input when it is not a terminal), or the interactive shell. */
 #include "commands.h"
 #include "shell.h"
+#include "stats.h"
 #include <stdio.h>
 #include <string.h>
 #include <errno.h>
@@ -25,6 +26,7 @@ static void usage(FILE *out)
     "  -f FILE       run the command lines of FILE ('-' for stdin)\n"
     "  --no-cache    neither read nor write the cache\n"
     "  --cache-dir DIR  keep the cache in DIR (default: XDG cache folder)\n"
+    "  --stats       print time, CPU and memory used on stderr at exit\n"
     "  --version     print the version\n"
     "  -h, --help    this text; 'mptcpanalyzer help' lists commands\n");
 }
@@ -71,8 +73,11 @@ static int run_lines(Session *s, int argc, char **argv)
 int main(int argc, char **argv)
 {
   Session s;
+  RunStats stats;
   const char *script = NULL;
+  gboolean show_stats = FALSE;
   int i = 1, rc;
+  run_stats_start(&stats);
   session_init(&s);
   for (; i < argc && argv[i][0] == '-'; i++) {
     const char *o = argv[i];
@@ -81,6 +86,7 @@ int main(int argc, char **argv)
       s.load.quiet = TRUE;
     else if (strcmp(o, "-f") == 0 && i + 1 < argc) script = argv[++i];
     else if (strcmp(o, "--no-cache") == 0) s.load.no_cache = TRUE;
+    else if (strcmp(o, "--stats") == 0) show_stats = TRUE;
     else if (strcmp(o, "--cache-dir") == 0 && i + 1 < argc) {
       g_free(s.load.cache_dir);
       s.load.cache_dir = g_strdup(argv[++i]);
@@ -100,6 +106,8 @@ int main(int argc, char **argv)
     rc = shell_run(&s);
   else
     rc = run_script(&s, stdin, "stdin");
+  if (show_stats)
+    run_stats_print(&stats, s.cap ? s.cap->rows : 0);
   session_clear(&s);
   return rc;
 }
