@@ -82,10 +82,12 @@ gboolean cache_entry_init(CacheEntry *e, const char *dir, const char *capture,
     g_string_free(key, TRUE);
     return FALSE;
   }
-  g_string_append_printf(key, "format %d packet %zu event %zu\nfields",
+  g_string_append_printf(key, "format %d packet %zu event %zu\nexport",
                          CACHE_FORMAT, sizeof(Packet), sizeof(MptcpEvent));
-  for (int i = 0; i < N_FIELDS; i++)
-    g_string_append_printf(key, " %s", row_field_names[i]);
+  char **argv = tshark_export_argv(ts, "CAPTURE");
+  for (char **a = argv + 1; *a; a++)       /* options and field list */
+    g_string_append_printf(key, " %s", *a);
+  g_strfreev(argv);
   do                                 /* keep the body 8-byte aligned */
     g_string_append_c(key, '\n');
   while (key->len % 8);

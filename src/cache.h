@@ -5,8 +5,8 @@
  * options), before roles and links are decided. It is keyed by the
  * capture's real path, size, modification time and inode, the identity of
  * the tshark binary (path, size, mtime, inode: a new version is a new
- * binary), the field list and the format; the key's SHA-256 names the file
- * and the whole key is stored in it and compared. Entries are written to a
+ * binary), tshark's options and field list, and the format; the key's
+ * SHA-256 names the file and the whole key is stored in it and compared. Entries are written to a
  * temporary file and renamed; a header with sizes and a checksum over the
  * whole entry detects truncation and corruption, and a bad entry is
  * deleted and rebuilt. */
