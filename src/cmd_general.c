@@ -13,10 +13,23 @@ int cmd_load_pcap(Session *s, const CmdArgs *a)
     g_error_free(err);
     return rc;
   }
-  if (!s->load.quiet)
+  if (a->json) {
+    JsonBuilder *b = json_builder_new();
+    json_builder_begin_object(b);
+    json_str(b, "capture", s->cap->path);
+    json_int(b, "packets", (gint64)s->cap->rows);
+    json_int(b, "tcp_packets", (gint64)s->cap->tcp_packets);
+    json_int(b, "tcp_connections", s->cap->tcp->len);
+    json_int(b, "mptcp_connections", s->cap->mptcp->len);
+    json_int(b, "orphan_subflows", s->cap->orphans->len);
+    json_bool(b, "truncated", s->cap->truncated);
+    json_builder_end_object(b);
+    json_print(b);
+  } else if (!s->load.quiet) {
     g_printerr("loaded %s: %" G_GUINT64_FORMAT " packets, %u TCP connections, "
                "%u MPTCP connections\n", s->cap->path, s->cap->rows,
                s->cap->tcp->len, s->cap->mptcp->len);
+  }
   return 0;
 }
 
@@ -94,14 +107,22 @@ int cmd_clean_cache(Session *s, const CmdArgs *a)
   char *dir = s->load.cache_dir ? g_strdup(s->load.cache_dir)
                                 : cache_default_dir();
   int n = cache_clean(dir, &err);
-  (void)a;
   if (n < 0) {
     int rc = report_error("clean-cache: %s", err->message);
     g_error_free(err);
     g_free(dir);
     return rc;
   }
-  printf("removed %d cache entr%s from %s\n", n, n == 1 ? "y" : "ies", dir);
+  if (a->json) {
+    JsonBuilder *b = json_builder_new();
+    json_builder_begin_object(b);
+    json_str(b, "cache_dir", dir);
+    json_int(b, "removed", n);
+    json_builder_end_object(b);
+    json_print(b);
+  } else {
+    printf("removed %d cache entr%s from %s\n", n, n == 1 ? "y" : "ies", dir);
+  }
   g_free(dir);
   return 0;
 }

@@ -8,7 +8,7 @@
 #include <string.h>
 
 const Command command_table[] = {
-  { "load-pcap", "load_pcap load", "CAPTURE", 1, 0,
+  { "load-pcap", "load_pcap load", "CAPTURE", 1, CMD_JSON,
     "load a capture (runs tshark once)", cmd_load_pcap },
   { "list-tcp", "list_tcp_connections lt", "", 0, CMD_CAPTURE | CMD_JSON,
     "list TCP connections with roles, times and counts", cmd_list_tcp },
@@ -30,7 +30,7 @@ const Command command_table[] = {
     "subflow", cmd_list_reinjections },
   { "checkhealth", "check_health", "", 0, CMD_JSON,
     "check tshark: path, version, fields", cmd_checkhealth },
-  { "clean-cache", "clean_cache", "", 0, 0,
+  { "clean-cache", "clean_cache", "", 0, CMD_JSON,
     "delete every cache entry", cmd_clean_cache },
   { "help", "h ?", "[COMMAND]", 0, 0, "list commands, or explain one",
     cmd_help },

@@ -1,5 +1,5 @@
 /* shell.c - the interactive shell. readline has one global completion
- * hook, so the session it completes from is kept in the one static below. */
+ * hook, so what it completes from is kept in the statics below. */
 #include "shell.h"
 #include "commands.h"
 #include <stdio.h>
@@ -21,27 +21,30 @@ static char *command_generator(const char *text, int state)
   return NULL;
 }
 
-/* tcp.stream and mptcp.stream numbers of the loaded capture */
+/* What the word being completed is: set by complete() for the generator. */
+static enum { IDS_TCP, IDS_MPTCP } completing_ids;
+
+/* tcp.stream or mptcp.stream numbers of the loaded capture */
 static char *stream_generator(const char *text, int state)
 {
   static guint i;
   const Capture *c = completing ? completing->cap : NULL;
+  GPtrArray *list = !c ? NULL : completing_ids == IDS_TCP ? c->tcp : c->mptcp;
   if (!state) i = 0;
-  while (c && i < c->tcp->len + c->mptcp->len) {
-    guint k = i++;
-    guint32 id = k < c->tcp->len
-      ? ((TcpConn *)g_ptr_array_index(c->tcp, k))->stream
-      : ((MptcpConn *)g_ptr_array_index(c->mptcp, k - c->tcp->len))->id;
+  while (list && i < list->len) {
+    gpointer item = g_ptr_array_index(list, i++);
+    guint32 id = completing_ids == IDS_TCP ? ((TcpConn *)item)->stream
+                                           : ((MptcpConn *)item)->id;
     char buf[16];
     g_snprintf(buf, sizeof buf, "%u", id);
-    if (k >= c->tcp->len && id < c->tcp->len)
-      continue;                        /* listed already as a tcp.stream */
     if (strncmp(buf, text, strlen(text)) == 0)
       return strdup(buf);
   }
   return NULL;
 }
 
+/* Commands complete at the start of a line; after a command taking a
+ * stream id, the ids of the loaded capture; elsewhere file names. */
 static char **complete(const char *text, int start, int end)
 {
   (void)end;
@@ -50,10 +53,14 @@ static char **complete(const char *text, int start, int end)
     i++;
   if (i == start)
     return rl_completion_matches(text, command_generator);
-  if (g_ascii_isdigit(text[0]) || (text[0] == '\0' && completing->cap &&
-      !g_str_has_prefix(rl_line_buffer + i, "load")))
-    return rl_completion_matches(text, stream_generator);
-  return NULL;                         /* readline completes file names */
+  char *word = g_strndup(rl_line_buffer + i, strcspn(rl_line_buffer + i, " "));
+  const Command *cmd = command_find(word);
+  g_free(word);
+  if (!cmd || !strstr(cmd->args, "STREAM") || !completing->cap)
+    return NULL;                       /* readline completes file names */
+  completing_ids = strstr(cmd->args, "MPTCP") ? IDS_MPTCP : IDS_TCP;
+  rl_attempted_completion_over = 1;
+  return rl_completion_matches(text, stream_generator);
 }
 
 static char *history_path(void)
@@ -72,7 +79,8 @@ int shell_run(Session *s)
   rl_readline_name = "mptcpanalyzer";
   rl_attempted_completion_function = complete;
   using_history();
-  read_history(hist);
+  if (read_history(hist) != 0)
+    write_history(hist);               /* append_history needs the file */
   while (!s->quit) {
     char *line = readline(s->cap ? "mptcp> " : "mptcp (no capture)> ");
     if (!line)
