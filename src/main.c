@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <errno.h>
+#include <malloc.h>
 #include <unistd.h>
 
 #define VERSION "0.1.0"
@@ -78,6 +79,10 @@ int main(int argc, char **argv)
   gboolean show_stats = FALSE;
   int i = 1, rc;
   run_stats_start(&stats);
+  /* A fixed threshold keeps the large per-connection packet arrays in
+   * mmap'ed blocks that realloc grows with mremap, without copying them
+   * (measured: a sixth of our load time went to copying). */
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
   session_init(&s);
   for (; i < argc && argv[i][0] == '-'; i++) {
     const char *o = argv[i];

@@ -3,12 +3,18 @@
 #include "mptcp_option.h"
 #include <string.h>
 
+/* hex digit values, -1 for anything else */
+static const signed char hex_value[256] = {
+  ['0'] = 0, ['1'] = 1, ['2'] = 2, ['3'] = 3, ['4'] = 4, ['5'] = 5,
+  ['6'] = 6, ['7'] = 7, ['8'] = 8, ['9'] = 9,
+  ['a'] = 10, ['b'] = 11, ['c'] = 12, ['d'] = 13, ['e'] = 14, ['f'] = 15,
+  ['A'] = 10, ['B'] = 11, ['C'] = 12, ['D'] = 13, ['E'] = 14, ['F'] = 15,
+};
+
 static int hex_digit(char c)
 {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
+  unsigned char u = (unsigned char)c;
+  return (u >= '0' && u <= '9') || hex_value[u] ? hex_value[u] : -1;
 }
 
 int hex_to_bytes(const char *hex, guint8 *out, int max)

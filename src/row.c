@@ -19,17 +19,30 @@ static const char *last_value(const char *s)
   return c ? c + 1 : s;
 }
 
-/* Unsigned decimal (or 0x hex) number no larger than max. */
+/* Unsigned decimal (or 0x hex) number no larger than max: the last of a
+ * field's values. A hand-written loop: this runs ten times per packet. */
 static gboolean parse_uint(const char *s, guint64 max, guint64 *out)
 {
-  char *end;
-  int base = 10;
+  guint64 v = 0;
   s = last_value(s);
-  if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) { base = 16; s += 2; }
-  if (!g_ascii_isxdigit(s[0]))
+  if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+    char *end;
+    if (!g_ascii_isxdigit(s[2]))
+      return FALSE;
+    v = g_ascii_strtoull(s + 2, &end, 16);
+    if (*end != '\0' || v > max)
+      return FALSE;
+    *out = v;
+    return TRUE;
+  }
+  if (!g_ascii_isdigit(*s))
     return FALSE;
-  guint64 v = g_ascii_strtoull(s, &end, base);
-  if (*end != '\0' || v > max)
+  for (; g_ascii_isdigit(*s); s++) {
+    if (v > (max - (guint64)(*s - '0')) / 10)
+      return FALSE;
+    v = v * 10 + (guint64)(*s - '0');
+  }
+  if (*s != '\0')
     return FALSE;
   *out = v;
   return TRUE;

@@ -1,10 +1,9 @@
 /* row_reader.c - libcsv in, decoded rows out. tshark is asked not to quote
  * (-E quote=n), so quoting is switched off here too: no byte of its output
- * is special but the tab and the newline. */
+ * is special but the tab and the newline. (libcsv trims spaces around
+ * fields; none of the fields we export holds one.) */
 #include "row_reader.h"
 #include <string.h>
-
-static int never_space(unsigned char c) { (void)c; return 0; }
 
 static void on_field(void *s, size_t len, void *data)
 {
@@ -46,7 +45,6 @@ void row_reader_init(RowReader *rr, RowCallback cb, void *user)
   csv_init(&rr->csv, CSV_APPEND_NULL);
   csv_set_delim(&rr->csv, '\t');
   csv_set_quote(&rr->csv, '\0');
-  csv_set_space_func(&rr->csv, never_space);
   rr->cb = cb;
   rr->user = user;
 }
