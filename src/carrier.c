@@ -1,16 +1,10 @@
 /* carrier.c - first carrier of each data-level byte, in a GTree. */
 #include "carrier.h"
-
-static gint cmp_u64(gconstpointer a, gconstpointer b, gpointer unused)
-{
-  guint64 x = *(const guint64 *)a, y = *(const guint64 *)b;
-  (void)unused;
-  return x < y ? -1 : x > y;
-}
+#include "iset.h"
 
 void carriers_init(Carriers *c)
 {
-  c->tree = g_tree_new_full(cmp_u64, NULL, NULL, g_free);
+  c->tree = g_tree_new_full(u64_cmp, NULL, NULL, g_free);
 }
 
 void carriers_clear(Carriers *c)

@@ -105,16 +105,26 @@ int cmd_list_mptcp(Session *s, const CmdArgs *a)
   return 0;
 }
 
-/* Parse an MPTCP stream id argument; NULL (error reported) when unknown. */
-MptcpConn *mptcp_arg(const Capture *c, const char *arg)
+/* A stream number argument; FALSE (error reported) when it is not one. */
+gboolean stream_id_arg(const Capture *c, const char *arg, const char *what,
+                       guint32 *id)
 {
   char *end;
-  guint64 id = g_ascii_strtoull(arg, &end, 10);
-  if (!g_ascii_isdigit(*arg) || *end || id > G_MAXUINT32) {
-    report_error("%s: '%s' is not an mptcp.stream number", c->path, arg);
-    return NULL;
+  guint64 v = g_ascii_strtoull(arg, &end, 10);
+  if (!g_ascii_isdigit(*arg) || *end || v > G_MAXUINT32) {
+    report_error("%s: '%s' is not a %s number", c->path, arg, what);
+    return FALSE;
   }
-  MptcpConn *m = capture_mptcp(c, (guint32)id);
+  *id = (guint32)v;
+  return TRUE;
+}
+
+MptcpConn *mptcp_arg(const Capture *c, const char *arg)
+{
+  guint32 id;
+  if (!stream_id_arg(c, arg, "mptcp.stream", &id))
+    return NULL;
+  MptcpConn *m = capture_mptcp(c, id);
   if (!m)
     report_error("%s: no MPTCP connection with mptcp.stream %s "
                  "(%u connections; see list-mptcp)", c->path, arg,

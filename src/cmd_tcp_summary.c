@@ -7,13 +7,10 @@
 
 TcpConn *tcp_arg(const Capture *c, const char *arg)
 {
-  char *end;
-  guint64 id = g_ascii_strtoull(arg, &end, 10);
-  if (!g_ascii_isdigit(*arg) || *end || id > G_MAXUINT32) {
-    report_error("%s: '%s' is not a tcp.stream number", c->path, arg);
+  guint32 id;
+  if (!stream_id_arg(c, arg, "tcp.stream", &id))
     return NULL;
-  }
-  TcpConn *t = capture_tcp(c, (guint32)id);
+  TcpConn *t = capture_tcp(c, id);
   if (!t)
     report_error("%s: no TCP connection with tcp.stream %s (%u connections; "
                  "see list-tcp)", c->path, arg, c->tcp->len);

@@ -37,6 +37,9 @@ int command_run_argv(Session *s, int argc, char **argv);
  * blank lines and # comments do nothing. */
 int command_run_line(Session *s, const char *line);
 void command_usage(const Command *c, FILE *out);
+/* A stream number argument; FALSE (error reported) when it is not one. */
+gboolean stream_id_arg(const Capture *c, const char *arg, const char *what,
+                       guint32 *id);
 /* The MPTCP connection an argument names; NULL (error reported) if none. */
 MptcpConn *mptcp_arg(const Capture *c, const char *arg);
 /* The TCP connection an argument names; NULL (error reported) if none. */

@@ -165,6 +165,17 @@ static void subflow_rows(Table *tb, const TcpConn *t)
   g_free(sv);
 }
 
+static void print_subflow_table(const GPtrArray *subflows, const char *kind,
+                                FILE *out)
+{
+  Table *tb = table_new("rllllll", "tcp.stream", "client", "", "server",
+                        "towards", kind, "addr ids", NULL);
+  for (guint i = 0; i < subflows->len; i++)
+    subflow_rows(tb, g_ptr_array_index(subflows, i));
+  table_print(tb, out, "  ");
+  table_free(tb);
+}
+
 void print_mptcp_conn(const MptcpConn *m, FILE *out)
 {
   if (m->version < 0)
@@ -182,12 +193,7 @@ void print_mptcp_conn(const MptcpConn *m, FILE *out)
       fprintf(out, "  %s key unknown (not in the capture)\n",
               r == 0 ? "client" : "server");
   }
-  Table *tb = table_new("rllllll", "tcp.stream", "client", "", "server",
-                        "towards", "subflow", "addr ids", NULL);
-  for (guint i = 0; i < m->subflows->len; i++)
-    subflow_rows(tb, g_ptr_array_index(m->subflows, i));
-  table_print(tb, out, "  ");
-  table_free(tb);
+  print_subflow_table(m->subflows, "subflow", out);
 }
 
 void print_orphans(const Capture *c, FILE *out)
@@ -196,10 +202,5 @@ void print_orphans(const Capture *c, FILE *out)
     return;
   fprintf(out, "orphan subflows (MPTCP options, but no handshake or an "
           "unknown token): %u\n", c->orphans->len);
-  Table *tb = table_new("rllllll", "tcp.stream", "client", "", "server",
-                        "towards", "join", "addr ids", NULL);
-  for (guint i = 0; i < c->orphans->len; i++)
-    subflow_rows(tb, g_ptr_array_index(c->orphans, i));
-  table_print(tb, out, "  ");
-  table_free(tb);
+  print_subflow_table(c->orphans, "join", out);
 }

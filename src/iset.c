@@ -3,7 +3,7 @@
 
 typedef struct { guint64 start, end; } ISetRange;
 
-static gint cmp_u64(gconstpointer a, gconstpointer b, gpointer unused)
+gint u64_cmp(gconstpointer a, gconstpointer b, gpointer unused)
 {
   guint64 x = *(const guint64 *)a, y = *(const guint64 *)b;
   (void)unused;
@@ -12,7 +12,7 @@ static gint cmp_u64(gconstpointer a, gconstpointer b, gpointer unused)
 
 void iset_init(ISet *s)
 {
-  s->tree = g_tree_new_full(cmp_u64, NULL, NULL, g_free);
+  s->tree = g_tree_new_full(u64_cmp, NULL, NULL, g_free);
   s->covered = 0;
 }
 

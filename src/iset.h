@@ -11,6 +11,9 @@ typedef struct {
   guint64 covered;    /* total bytes in the set */
 } ISet;
 
+/* GCompareDataFunc over pointers to guint64, for trees keyed by them */
+gint u64_cmp(gconstpointer a, gconstpointer b, gpointer unused);
+
 void iset_init(ISet *s);
 void iset_clear(ISet *s);
 /* Add [start, end); returns how many of its bytes were not in the set. */
