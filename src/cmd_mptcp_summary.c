@@ -94,7 +94,8 @@ static void print_subflows(const MptcpAnalysis *a, int d)
   table_free(tb);
 }
 
-static void print_direction(const MptcpAnalysis *a, int d, gint64 dur)
+static void print_direction(const MptcpAnalysis *a, int d, gint64 dur,
+                            gboolean full)
 {
   const MptcpDir *D = &a->dir[d];
   char *wire = fmt_bytes(D->throughput_bytes), *app = fmt_bytes(D->application_bytes);
@@ -115,6 +116,14 @@ static void print_direction(const MptcpAnalysis *a, int d, gint64 dur)
   if (D->unattributed_bytes)
     printf("  (%" G_GUINT64_FORMAT " application bytes were carried by no "
            "captured packet)\n", D->unattributed_bytes);
+  if (full && D->data_fin)
+    printf("  DATA_FIN at relative DSN %" G_GUINT64_FORMAT ", %.6f s after "
+           "the first packet; highest data ACK %" G_GUINT64_FORMAT "\n",
+           D->data_fin_dsn, ns_to_s(D->data_fin_ns - a->dir[TO_SERVER].first_ns),
+           D->data_acked);
+  else if (full)
+    printf("  no DATA_FIN; highest data ACK %" G_GUINT64_FORMAT "\n",
+           D->data_acked);
   print_subflows(a, d);
   g_free(wire); g_free(app); g_free(tput); g_free(gput);
 }
@@ -155,7 +164,7 @@ int cmd_mptcp_summary(Session *s, const CmdArgs *a)
     if (a->full)
       print_mptcp_conn(m, stdout);
     for (int d = 0; d < 2; d++)
-      print_direction(an, d, dur);
+      print_direction(an, d, dur, a->full);
     if (a->full)
       print_events(m, stdout);
   }

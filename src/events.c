@@ -39,8 +39,12 @@ char *mptcp_event_detail(const MptcpOpt *o)
     g_string_append_printf(s, "reason %u flags 0x%x", o->reason, o->flags);
     break;
   case MPTCP_JOIN:
-    g_string_append_printf(s, "addr id %u%s", o->addr_id,
-                           (o->flags & 1) ? " backup" : "");
+    if (o->len == 24) {                 /* third ACK: only an HMAC */
+      g_string_append(s, "ACK");
+      break;
+    }
+    g_string_append_printf(s, "%s addr id %u%s", o->len == 12 ? "SYN" : "SYN/ACK",
+                           o->addr_id, (o->flags & 1) ? " backup" : "");
     if (o->has_token) g_string_append_printf(s, " token %u", o->token);
     break;
   case MPTCP_CAPABLE:
