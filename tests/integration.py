@@ -751,14 +751,14 @@ def any_small_capture():
 
 def e_no_tshark():
     path = any_small_capture()
-    r = run(["list-tcp", path], env={"MPTCPANALYZER_TSHARK": "/nonexistent/tshark"})
+    r = run(["--no-cache", "list-tcp", path], env={"MPTCPANALYZER_TSHARK": "/nonexistent/tshark"})
     expect_one_error(r, ["tshark"], "missing tshark")
 
 
 def e_old_tshark():
     path = any_small_capture()
     fake = write("fake-tshark", b"#!/bin/sh\necho 'TShark (Wireshark) 3.4.0'\nexit 0\n", 0o755)
-    r = run(["list-tcp", path], env={"MPTCPANALYZER_TSHARK": fake})
+    r = run(["--no-cache", "list-tcp", path], env={"MPTCPANALYZER_TSHARK": fake})
     expect_one_error(r, ["old"], "too-old tshark")
 
 
@@ -784,7 +784,7 @@ def e_unreadable():
     probe = subprocess.run(prefix + ["true"], capture_output=True)
     if probe.returncode != 0:
         raise Skip("setpriv cannot switch to nobody: %r" % probe.stderr[:200])
-    r = run(["list-tcp", path], prefix=prefix, cwd=d)
+    r = run(["--no-cache", "list-tcp", path], prefix=prefix, cwd=d)
     expect_one_error(r, [path], "unreadable")
 
 
@@ -793,7 +793,7 @@ def e_truncated():
     with open(src, "rb") as f:
         data = f.read(100000)
     path = write("truncated.pcap", data)
-    r = run(["--json", "list-tcp", path])
+    r = run(["--no-cache", "--json", "list-tcp", path])
     expect(r.rc == 0, "exit status %d: %s" % (r.rc, r.describe()))
     lines = r.err_lines()
     expect(len(lines) == 1 and "cut short" in lines[0],
@@ -803,7 +803,7 @@ def e_truncated():
     got = {c["tcp_stream"]: c["packets"] for c in doc["tcp_connections"]}
     want = {s: len(p) for s, p in ts.items()}
     expect(want and got == want, "streams/packets %s, tshark %s" % (got, want))
-    r = run(["list-mptcp", path])
+    r = run(["--no-cache", "list-mptcp", path])
     expect(r.rc == 0 and r.out.strip(), "list-mptcp on truncated: %s" % r.describe())
     expect(len(r.err_lines()) == 1 and "cut short" in r.err, "list-mptcp stderr %r" % r.err[:300])
 
@@ -925,6 +925,9 @@ def main():
         print("# SUMMARY 0 1 0")
         return 1
     os.makedirs(TMP, exist_ok=True)
+    # the tool caches loaded captures under $XDG_CACHE_HOME by default: keep
+    # this run's entries private (and out of the user's cache)
+    os.environ["XDG_CACHE_HOME"] = os.path.join(TMP, "xdg-cache")
     try:
         have_caps = os.path.isdir(CAPS)
         if not have_caps:
