@@ -145,7 +145,7 @@ int cmd_mptcp_summary(Session *s, const CmdArgs *a)
     if (a->full) {
       json_builder_set_member_name(b, "connection");
       json_mptcp_conn(b, m, NULL);
-      json_events(b, m);
+      json_events(b, m, TRUE);
     }
     json_builder_set_member_name(b, "directions");
     json_builder_begin_array(b);

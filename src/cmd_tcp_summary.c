@@ -28,6 +28,53 @@ static gint64 conn_duration(const TcpDirSummary d[2])
   return last - first;
 }
 
+static void json_opt_time(JsonBuilder *b, const char *name, gint64 ns)
+{
+  if (ns >= 0) json_time(b, name, ns);
+  else json_null(b, name);
+}
+
+static void json_interval(JsonBuilder *b, const char *name, gint64 a, gint64 z)
+{
+  if (a >= 0 && z >= 0) json_double(b, name, ns_to_s(z - a));
+  else json_null(b, name);
+}
+
+/* "handshake": times of SYN, SYN/ACK, ACK and the two intervals between
+ * them (at the capture point); "teardown": first FIN, first RST. */
+static void json_handshake(JsonBuilder *b, const TcpConn *t)
+{
+  TcpHandshake h;
+  tcp_handshake(t, &h);
+  json_builder_set_member_name(b, "handshake");
+  json_builder_begin_object(b);
+  json_opt_time(b, "syn_time", h.syn_ns);
+  json_opt_time(b, "synack_time", h.synack_ns);
+  json_opt_time(b, "ack_time", h.ack_ns);
+  json_interval(b, "syn_to_synack_s", h.syn_ns, h.synack_ns);
+  json_interval(b, "synack_to_ack_s", h.synack_ns, h.ack_ns);
+  json_builder_end_object(b);
+  json_builder_set_member_name(b, "teardown");
+  json_builder_begin_object(b);
+  json_opt_time(b, "first_fin_time", h.first_fin_ns);
+  json_opt_time(b, "rst_time", h.rst_ns);
+  json_builder_end_object(b);
+}
+
+static void print_handshake(const TcpConn *t)
+{
+  TcpHandshake h;
+  tcp_handshake(t, &h);
+  if (h.syn_ns >= 0 && h.synack_ns >= 0)
+    printf("handshake: SYN -> SYN/ACK %.6f s", ns_to_s(h.synack_ns - h.syn_ns));
+  else
+    printf("handshake: not captured in full");
+  if (h.synack_ns >= 0 && h.ack_ns >= 0)
+    printf(", SYN/ACK -> ACK %.6f s", ns_to_s(h.ack_ns - h.synack_ns));
+  printf("\nteardown: %s%s\n", h.first_fin_ns >= 0 ? "FIN seen" : "no FIN",
+         h.rst_ns >= 0 ? ", RST seen" : "");
+}
+
 static void json_dir(JsonBuilder *b, const TcpDirSummary *d, int dir,
                      gint64 dur, gboolean full)
 {
@@ -46,10 +93,8 @@ static void json_dir(JsonBuilder *b, const TcpDirSummary *d, int dir,
     json_bool(b, "fin", d->fin);
     json_bool(b, "rst", d->rst);
     json_bool(b, "isn_from_syn", d->isn_from_syn);
-    if (d->syn_ns >= 0) json_time(b, "syn_time", d->syn_ns);
-    else json_null(b, "syn_time");
-    if (d->fin_ns >= 0) json_time(b, "fin_time", d->fin_ns);
-    else json_null(b, "fin_time");
+    json_opt_time(b, "syn_time", d->syn_ns);
+    json_opt_time(b, "fin_time", d->fin_ns);
     if (d->packets) {
       json_time(b, "first_time", d->first_ns);
       json_time(b, "last_time", d->last_ns);
@@ -93,6 +138,7 @@ int cmd_tcp_summary(Session *s, const CmdArgs *a)
     if (a->full) {
       json_builder_set_member_name(b, "connection");
       json_tcp_conn(b, t, 0);
+      json_handshake(b, t);
     }
     json_builder_set_member_name(b, "directions");
     json_builder_begin_array(b);
@@ -106,6 +152,8 @@ int cmd_tcp_summary(Session *s, const CmdArgs *a)
   char *cl = endpoint_text(t, t->client), *sv = endpoint_text(t, conn_server(t));
   printf("tcp.stream %u: %s -> %s (roles from %s), duration %.6f s\n",
          t->stream, cl, sv, role_source_name(t->role_source), ns_to_s(dur));
+  if (a->full)
+    print_handshake(t);
   for (int i = 0; i < 2; i++)
     print_dir(&d[i], i, dur, a->full);
   g_free(cl);

@@ -1,5 +1,6 @@
 /* describe.c - text and JSON views of connections and subflows. */
 #include "describe.h"
+#include "events.h"
 #include "table.h"
 #include "tcp_stats.h"
 #include <string.h>
@@ -126,6 +127,7 @@ void json_mptcp_conn(JsonBuilder *b, const MptcpConn *m, const char *capture)
   for (guint i = 0; i < m->subflows->len; i++)
     json_subflow(b, g_ptr_array_index(m->subflows, i));
   json_builder_end_array(b);
+  json_events(b, m, FALSE);
   json_builder_end_object(b);
 }
 
@@ -194,6 +196,7 @@ void print_mptcp_conn(const MptcpConn *m, FILE *out)
               r == 0 ? "client" : "server");
   }
   print_subflow_table(m->subflows, "subflow", out);
+  print_signal_counts(m, out);
 }
 
 void print_orphans(const Capture *c, FILE *out)

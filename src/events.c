@@ -85,13 +85,20 @@ static const char *sender(const EvRef *r)
   return p->src == r->t->client ? "client" : "server";
 }
 
-void json_events(JsonBuilder *b, const MptcpConn *m)
+static gboolean is_handshake(const EvRef *r)
+{
+  return r->e->opt.subtype == MPTCP_CAPABLE || r->e->opt.subtype == MPTCP_JOIN;
+}
+
+void json_events(JsonBuilder *b, const MptcpConn *m, gboolean handshakes)
 {
   GArray *evs = collect(m);
-  json_builder_set_member_name(b, "events");
+  json_builder_set_member_name(b, handshakes ? "events" : "signals");
   json_builder_begin_array(b);
   for (guint i = 0; i < evs->len; i++) {
     const EvRef *r = &g_array_index(evs, EvRef, i);
+    if (!handshakes && is_handshake(r))
+      continue;
     const Packet *p = &g_array_index(r->t->packets, Packet, r->e->pkt);
     char *detail = mptcp_event_detail(&r->e->opt);
     json_builder_begin_object(b);
@@ -105,6 +112,28 @@ void json_events(JsonBuilder *b, const MptcpConn *m)
     g_free(detail);
   }
   json_builder_end_array(b);
+  g_array_free(evs, TRUE);
+}
+
+void print_signal_counts(const MptcpConn *m, FILE *out)
+{
+  GArray *evs = collect(m);
+  guint count[MPTCP_SUBTYPES] = { 0 };
+  gboolean any = FALSE;
+  for (guint i = 0; i < evs->len; i++) {
+    const EvRef *r = &g_array_index(evs, EvRef, i);
+    if (!is_handshake(r)) {
+      count[r->e->opt.subtype]++;
+      any = TRUE;
+    }
+  }
+  if (any) {
+    fprintf(out, "  signals:");
+    for (int k = 0; k < MPTCP_SUBTYPES; k++)
+      if (count[k])
+        fprintf(out, " %s x%u", mptcp_subtype_name(k), count[k]);
+    fprintf(out, "\n");
+  }
   g_array_free(evs, TRUE);
 }
 

@@ -42,3 +42,23 @@ void tcp_summarise(const TcpConn *t, TcpDirSummary out[2])
     iset_clear(&sets[e]);
   }
 }
+
+void tcp_handshake(const TcpConn *t, TcpHandshake *h)
+{
+  *h = (TcpHandshake){ -1, -1, -1, -1, -1 };
+  for (guint i = 0; i < t->packets->len; i++) {
+    const Packet *p = &g_array_index(t->packets, Packet, i);
+    guint16 f = p->tcp_flags;
+    if ((f & (TCP_SYN | TCP_ACK)) == TCP_SYN && h->syn_ns < 0)
+      h->syn_ns = p->time_ns;
+    else if ((f & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK) && h->synack_ns < 0)
+      h->synack_ns = p->time_ns;
+    else if (!(f & TCP_SYN) && (f & TCP_ACK) && h->synack_ns >= 0 &&
+             h->ack_ns < 0 && pkt_to_server(t, p))
+      h->ack_ns = p->time_ns;
+    if ((f & TCP_FIN) && h->first_fin_ns < 0)
+      h->first_fin_ns = p->time_ns;
+    if ((f & TCP_RST) && h->rst_ns < 0)
+      h->rst_ns = p->time_ns;
+  }
+}

@@ -17,4 +17,11 @@ typedef struct {
 /* out[TO_SERVER], out[TO_CLIENT] */
 void tcp_summarise(const TcpConn *t, TcpDirSummary out[2]);
 
+typedef struct {               /* capture times, -1 when not seen */
+  gint64 syn_ns, synack_ns, ack_ns;   /* the three-way handshake */
+  gint64 first_fin_ns, rst_ns;        /* the teardown */
+} TcpHandshake;
+
+void tcp_handshake(const TcpConn *t, TcpHandshake *h);
+
 #endif

@@ -888,6 +888,74 @@ def c8_truncated():
 
 
 # ---------------------------------------------------------------------------
+# 9. tcp-summary --full handshake times and list-mptcp signals, vs tshark
+
+def c9_handshake(path):
+    """syn/synack/ack/first FIN/RST times of every stream = tshark's."""
+    cmd = ["tshark", "-r", path, "-T", "fields", "-E", "separator=/t",
+           "-e", "tcp.stream", "-e", "frame.time_epoch", "-e", "tcp.flags",
+           "-e", "tcp.srcport", "-e", "ip.src", "-e", "ipv6.src"]
+    rows = subprocess.run(cmd, capture_output=True, text=True).stdout.splitlines()
+    pk = {}
+    for line in rows:
+        f = line.split("\t")
+        if f[0]:
+            pk.setdefault(int(f[0]), []).append(
+                (float(f[1]), int(f[2], 16), int(f[3]), f[4] or f[5]))
+    for stream, ps in sorted(pk.items())[:12]:
+        doc = tool_json("tcp-summary", path, str(stream), "--full")
+        h, td = doc["handshake"], doc["teardown"]
+        client = (doc["connection"]["client_ip"], doc["connection"]["client_port"])
+        syn = next((t for t, fl, sp, ip in ps if fl & 0x12 == 0x02), None)
+        synack = next((t for t, fl, sp, ip in ps if fl & 0x12 == 0x12), None)
+        ack = None
+        if synack is not None:
+            ack = next((t for t, fl, sp, ip in ps if t >= synack and fl & 0x12 == 0x10
+                        and (ip, sp) == client), None)
+        fin = next((t for t, fl, sp, ip in ps if fl & 0x01), None)
+        rst = next((t for t, fl, sp, ip in ps if fl & 0x04), None)
+        for name, want, got in [("syn_time", syn, h["syn_time"]),
+                                ("synack_time", synack, h["synack_time"]),
+                                ("ack_time", ack, h["ack_time"]),
+                                ("first_fin_time", fin, td["first_fin_time"]),
+                                ("rst_time", rst, td["rst_time"])]:
+            expect((want is None) == (got is None) and
+                   (want is None or abs(want - got) < 1e-6),
+                   "tcp.stream %d %s: tool %r, tshark %r" % (stream, name, got, want))
+        if syn is not None and synack is not None:
+            expect(abs(h["syn_to_synack_s"] - (synack - syn)) < 1e-6,
+                   "tcp.stream %d syn_to_synack_s" % stream)
+
+
+SIGNAL_SUBTYPES = {3: "ADD_ADDR", 4: "REMOVE_ADDR", 5: "MP_PRIO", 6: "MP_FAIL",
+                   7: "MP_FASTCLOSE", 8: "MP_TCPRST"}
+
+
+def c9_signals(path):
+    """per connection, the signals listed = tshark's MPTCP option subtypes
+    3-8 on its subflows (frame numbers and option names)."""
+    cmd = ["tshark", "-r", path, "-T", "fields", "-E", "separator=/t",
+           "-E", "occurrence=a", "-E", "aggregator=,", "-e", "frame.number",
+           "-e", "tcp.stream", "-e", "tcp.options.mptcp.subtype"]
+    want_by_stream = {}
+    for line in subprocess.run(cmd, capture_output=True, text=True).stdout.splitlines():
+        f = line.split("\t")
+        if len(f) < 3 or not f[1] or not f[2]:
+            continue
+        for st in f[2].split(","):
+            if int(st) in SIGNAL_SUBTYPES:
+                want_by_stream.setdefault(int(f[1]), []).append(
+                    (int(f[0]), SIGNAL_SUBTYPES[int(st)]))
+    doc = tool_json("list-mptcp", path)
+    for c in doc["mptcp_connections"]:
+        streams = {sf["tcp_stream"] for sf in c["subflows"]}
+        want = sorted(x for s in streams for x in want_by_stream.get(s, []))
+        got = sorted((e["frame"], e["option"]) for e in c["signals"])
+        expect(got == want, "mptcp.stream %d: tool %s, tshark %s"
+               % (c["mptcp_stream"], got[:10], want[:10]))
+
+
+# ---------------------------------------------------------------------------
 
 def main():
     if not os.access(BIN, os.X_OK):
@@ -913,6 +981,12 @@ def main():
         for name in ("client_2.pcap", "server_2.pcap"):
             check("4 %s: throughput = tshark sum, application = tshark DSN range" % name,
                   c4_dsn_range, name)
+        for path in T.all_captures():
+            check("9 %s: tcp-summary --full handshake and teardown times = tshark"
+                  % os.path.basename(path), c9_handshake, path)
+        for path in mcaps:
+            check("9 %s: list-mptcp signals = tshark's ADD_ADDR..MP_TCPRST options"
+                  % os.path.basename(path), c9_signals, path)
         for path in sample("client_2.pcap") + fixture_captures():
             check("5 %s: list-reinjections vs Wireshark reinjection_of, explained"
                   % os.path.basename(path), c5_reinjections, path)
