@@ -18,11 +18,13 @@ import hashlib
 import json
 import os
 import random
+import re
 import shutil
 import stat
 import struct
 import subprocess
 import sys
+import time
 import traceback
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -895,6 +897,54 @@ def f_unknown_command():
     expect("no-such-command" in r.err, "stderr does not name the command: %r" % r.err)
 
 
+def f_shell():
+    """The interactive shell on a pseudo-terminal: commands run, tab
+    completes a command name and an mptcp.stream id, history is written to
+    $XDG_STATE_HOME/mptcpanalyzer/history."""
+    import pty
+    import select
+    path = os.path.join(FIXTURES, "v1-multi-client.pcapng")
+    if not os.path.exists(path):
+        raise Skip("fixture %s absent" % path)
+    state = os.path.join(TMP, "xdg-state")
+    shutil.rmtree(state, ignore_errors=True)
+    env = dict(os.environ, XDG_STATE_HOME=state, TERM="dumb",
+               ASAN_OPTIONS="detect_leaks=1:abort_on_error=0")
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(BIN, [BIN, "-q"], env)
+    out = b""
+
+    def talk(data, wait=1.0):
+        nonlocal out
+        os.write(fd, data)
+        end = time.time() + wait
+        while time.time() < end:
+            r, _, _ = select.select([fd], [], [], 0.1)
+            if r:
+                try:
+                    out += os.read(fd, 65536)
+                except OSError:
+                    break
+    talk(b"load-pcap " + path.encode() + b"\n", 3.0)
+    talk(b"list-subfl\t2\n", 2.0)           # completes "list-subflows "
+    talk(b"list-subflows \t\t", 1.0)        # lists the mptcp.stream ids
+    talk(b"\x15quit\n", 1.0)                # ^U clears the line
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    text = out.decode("utf-8", "replace")
+    expect(os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0,
+           "shell exit status %r: %r" % (status, text[-300:]))
+    for mark in SANITIZER_MARKS:
+        expect(mark not in text, "sanitizer report: %r" % text[text.find(mark):][:300])
+    expect("mptcp.stream 2: MPTCP v1" in text, "list-subflows 2 not shown: %r" % text[-600:])
+    expect(re.search(r"0\s+1\s+2", text), "ids not offered: %r" % text[-400:])
+    hist = os.path.join(state, "mptcpanalyzer", "history")
+    expect(os.path.exists(hist), "no history file at %s" % hist)
+    lines = open(hist).read().splitlines()
+    expect("list-subflows 2" in lines and "quit" in lines, "history %r" % lines)
+
+
 def f_json_valid():
     path = cap("client_2.pcap")
     for c in ("list-tcp", "list-mptcp"):
@@ -1015,6 +1065,7 @@ def main():
             ("f load-pcap of a quoted name with a space", f_script_quoted_name),
             ("f help and help list-mptcp", f_help),
             ("f unknown command", f_unknown_command),
+            ("f interactive shell: completion and history", f_shell),
             ("f --json documents", f_json_valid),
         ]:
             check(name, fn)
