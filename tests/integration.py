@@ -601,6 +601,50 @@ def truth_cases():
     return cases
 
 
+def crafted_cases():
+    return [(tf, json.load(open(tf))) for tf in
+            sorted(glob.glob(os.path.join(FIXTURES, "crafted-*.truth.json")))]
+
+
+def d_crafted(tf, truth):
+    """A crafted capture's subflows, as its truth file says: which are
+    initial, joins or orphans, their client and server, the direction a
+    join was opened in, its token; and the connection's keys."""
+    path = os.path.join(FIXTURES, truth["capture"])
+    doc = tool_json("list-mptcp", path)
+    got = {}
+    for c in doc["mptcp_connections"]:
+        for sf in c["subflows"]:
+            got[sf["tcp_stream"]] = (c, sf, "initial" if sf["initial"] else "join")
+    for sf in doc["orphan_subflows"]:
+        got[sf["tcp_stream"]] = (None, sf, "orphan")
+    orphans = set(truth.get("orphan_tcp_streams", []))
+    for want in truth["subflows"]:
+        st = want["tcp_stream"]
+        expect(st in got, "tcp.stream %d not listed" % st)
+        c, sf, kind = got[st]
+        want_kind = "orphan" if st in orphans or truth["case"] == "midway" else want["kind"]
+        expect(kind == want_kind, "tcp.stream %d is %s, truth %s" % (st, kind, want_kind))
+        expect((sf["client_ip"], sf["client_port"], sf["server_ip"], sf["server_port"]) ==
+               (want["client"]["addr"], want["client"]["port"],
+                want["server"]["addr"], want["server"]["port"]),
+               "tcp.stream %d endpoints %s" % (st, sf))
+        if "towards" in want:
+            expect(sf["towards"] == want["towards"], "tcp.stream %d towards %s, truth %s"
+                   % (st, sf["towards"], want["towards"]))
+        if "join_token" in want and kind == "join":
+            expect(sf["join_token"] == int(want["join_token"], 16),
+                   "tcp.stream %d join token %s" % (st, sf["join_token"]))
+        if c is not None and "client_key_dec" in truth:
+            expect(c["client_key"] == truth["client_key_dec"] and
+                   c["server_key"] == truth["server_key_dec"] and
+                   c["client_token"] == int(truth["client_token"], 16) and
+                   c["server_token"] == int(truth["server_token"], 16) and
+                   c["version"] == truth["mptcp_version"],
+                   "keys/tokens/version %s" % {k: c[k] for k in (
+                       "client_key", "server_key", "client_token", "server_token", "version")})
+
+
 def d_fixture(tf, truth, path, err):
     expect(err is None, err or "")
     if not os.path.exists(path):
@@ -1017,6 +1061,9 @@ def main():
         if not cases:
             check("d fixtures with truth files",
                   lambda: (_ for _ in ()).throw(Skip("no fixtures/*.truth.json yet")))
+        for tf, truth in crafted_cases():
+            check("d %s: subflows, roles, directions, keys = truth" % os.path.basename(tf),
+                  d_crafted, tf, truth)
         for tf, truth, path, err in cases:
             check("d %s: %s" % (os.path.basename(tf), os.path.basename(path or "?")),
                   d_fixture, tf, truth, path, err)
