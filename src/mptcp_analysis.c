@@ -93,8 +93,9 @@ static const Mapping *mapping_find(const GArray *maps, guint64 pos)
   return NULL;
 }
 
-static guint64 dsn_rel(DsnState *ds, const Packet *p, guint64 raw, gboolean is8,
-                       gboolean ack)
+/* A DSN (ack FALSE) or data ACK (TRUE) as sent, 4 or 8 bytes, relative to
+ * the direction's IDSN; 4-byte values are unwrapped near the last one. */
+static guint64 dsn_rel(DsnState *ds, guint64 raw, gboolean is8, gboolean ack)
 {
   gboolean *init = ack ? &ds->ack_init : &ds->init;
   guint64 *last = ack ? &ds->ack_last : &ds->last;
@@ -107,7 +108,6 @@ static guint64 dsn_rel(DsnState *ds, const Packet *p, guint64 raw, gboolean is8,
     *last = ds->base;
     *init = ds->init;
   }
-  (void)p;
   *last = is8 ? raw : unwrap32(*last, (guint32)raw);
   return *last - ds->base;
 }
@@ -122,7 +122,7 @@ static void take_mapping(Walk *w, int d, SubDir *s, const Packet *p)
       return;
     rel = 1;
   } else {
-    rel = dsn_rel(ds, p, p->dsn, (p->dss_flags & DSS_DSN8) != 0, FALSE);
+    rel = dsn_rel(ds, p->dsn, (p->dss_flags & DSS_DSN8) != 0, FALSE);
   }
   if ((p->dss_flags & DSS_FIN) && len > 0) {
     if (!D->data_fin) {
@@ -145,7 +145,7 @@ static void take_data_ack(Walk *w, int d, const Packet *p)
   DsnState *ds = &w->ds[data_dir];
   if (!(p->dss_flags & DSS_ACK) || !ds->init)
     return;
-  guint64 rel = dsn_rel(ds, p, p->data_ack, (p->dss_flags & DSS_ACK8) != 0, TRUE);
+  guint64 rel = dsn_rel(ds, p->data_ack, (p->dss_flags & DSS_ACK8) != 0, TRUE);
   if (rel < G_MAXUINT64 / 2)
     w->a->dir[data_dir].data_acked = MAX(w->a->dir[data_dir].data_acked, rel);
 }
