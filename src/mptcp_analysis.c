@@ -410,8 +410,42 @@ static void place_holes(Walk *w)
   }
 }
 
+/* What is still uncovered in [1, end) after the holes: data no captured
+ * packet, mapping or acknowledgement shows. It is given to the subflow
+ * that carried the bytes just before it (the one after, at the start), the
+ * same contiguity that places unmapped segments; counted as inferred. */
+static void fill_gaps(Walk *w, int d)
+{
+  MptcpDir *D = &w->a->dir[d];
+  guint64 end = data_end(D), cur = 1;
+  gint64 prev = -1;
+  GArray *gaps = g_array_new(FALSE, FALSE, sizeof(Hole));
+  GTreeNode *n = g_tree_node_first(w->ds[d].carriers.tree);
+  for (; n && cur < end; n = g_tree_node_next(n)) {
+    const CarrierRange *r = g_tree_node_value(n);
+    if (r->start > cur) {
+      Hole h = { d, prev >= 0 ? (guint32)prev : r->subflow,
+                 MIN(r->start, end) - cur, cur, 0, FALSE };
+      g_array_append_val(gaps, h);
+    }
+    cur = MAX(cur, r->end);
+    prev = r->subflow;
+  }
+  if (cur < end && prev >= 0) {
+    Hole h = { d, (guint32)prev, end - cur, cur, 0, FALSE };
+    g_array_append_val(gaps, h);
+  }
+  for (guint i = 0; i < gaps->len; i++) {
+    const Hole *h = &g_array_index(gaps, Hole, i);
+    guint64 k = place(w, h, h->dsn_a);
+    D->sub[h->sub].application_bytes += k;
+    D->inferred_bytes += k;
+  }
+  g_array_free(gaps, TRUE);
+}
+
 /* Application bytes: the data sequence space from 1 to its end; what no
- * captured packet carried, nor a hole could place, is unattributed. */
+ * subflow could be given (nothing carried at all) is unattributed. */
 static void finish_direction(MptcpDir *D, guint nsub)
 {
   guint64 end = data_end(D), carried = 0;
@@ -432,8 +466,10 @@ MptcpAnalysis *mptcp_analyse(const MptcpConn *m)
     take_packet(&w, &g_array_index(refs, Ref, i));
   g_array_free(refs, TRUE);
   place_holes(&w);
-  for (int d = 0; d < 2; d++)
+  for (int d = 0; d < 2; d++) {
+    fill_gaps(&w, d);
     finish_direction(&w.a->dir[d], m->subflows->len);
+  }
   walk_clear(&w, m->subflows->len);
   return w.a;
 }

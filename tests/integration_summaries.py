@@ -378,6 +378,10 @@ def c4_dsn_range(name):
             if got != (total, rng):
                 problems.append("mptcp.stream %d (tool %d) towards %s: throughput/application %s, "
                                 "tshark sum/dsn range %s" % (m, t["mptcp_stream"], tw, got, (total, rng)))
+            parts = sum(sf["application_bytes"] for sf in d["subflows"])
+            if parts != d["application_bytes"] or d["unattributed_bytes"] != 0:
+                problems.append("mptcp.stream %d towards %s: subflows add up to %d of %d"
+                                % (m, tw, parts, d["application_bytes"]))
             n += 1
     expect(n >= 8, "only %d directions compared" % n)
     expect(not problems, "; ".join(problems))
@@ -979,7 +983,8 @@ def main():
             check("3 %s: tcp-summary = tshark (packets, payload, unique, rates)"
                   % os.path.basename(path), c3_tcp_summary, path)
         for name in ("client_2.pcap", "server_2.pcap"):
-            check("4 %s: throughput = tshark sum, application = tshark DSN range" % name,
+            check("4 %s: throughput = tshark sum, application = tshark DSN range, "
+                  "subflows add up" % name,
                   c4_dsn_range, name)
         for path in T.all_captures():
             check("9 %s: tcp-summary --full handshake and teardown times = tshark"
