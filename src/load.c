@@ -93,9 +93,7 @@ Capture *capture_load(const char *path, const Tshark *ts,
   LoadState *st = g_new0(LoadState, 1);
   RowReader *rr = &st->rows;
   Capture *c = capture_new(path);
-  gboolean truncated = FALSE, ok = FALSE;
-  if (!capture_file_check(path, err))
-    goto out;
+  gboolean truncated = FALSE, ok;
   row_reader_init(rr, on_row, c);
   progress_init(&st->progress, path, opt->quiet, &rr->rows);
   ok = tshark_export(ts, path, on_data, on_tick, st, &truncated, err);
@@ -108,7 +106,6 @@ Capture *capture_load(const char *path, const Tshark *ts,
     c->rows = rr->rows;
     c->bad_rows += rr->bad_rows;
   }
-out:
   g_free(st);
   if (!ok) {
     capture_free(c);

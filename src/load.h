@@ -16,8 +16,8 @@ typedef struct {
  * number), without reading more than its first bytes. */
 gboolean capture_file_check(const char *path, GError **err);
 
-/* Load a capture with tshark (not finished: see capture_finish); NULL
- * with err set on failure. Warnings (a
+/* Load a capture that capture_file_check() accepted, with tshark (not
+ * finished: see capture_finish); NULL with err set on failure. Warnings (a
  * truncated file, rows tshark printed that we could not read) go to
  * stderr unless quiet. */
 Capture *capture_load(const char *path, const Tshark *ts,
