@@ -180,6 +180,17 @@ static void on_seen(const CarrierRange *orig, guint64 overlap, void *user)
   s->reinjected += overlap;
 }
 
+/* Credit subflow k with the bytes of [start, end) no packet carried yet,
+ * as inferred (not captured); returns how many. */
+static guint64 credit(Walk *w, int d, guint32 k, guint64 start, guint64 end)
+{
+  MptcpDir *D = &w->a->dir[d];
+  guint64 n = carrier_add(&w->ds[d].carriers, start, end, k, 0, 0, NULL, NULL);
+  D->sub[k].application_bytes += n;
+  D->inferred_bytes += n;
+  return n;
+}
+
 /* Bytes between the highest sequence seen and this segment were missed by
  * the capture. If the DSN moved on by exactly as much, they are ours now;
  * else they are placed at the end, where the DSN space shows the gap. */
@@ -190,11 +201,7 @@ static void infer_missed(Walk *w, int d, guint32 k, SubDir *s, guint64 seg,
     return;
   guint64 len = seg - s->hi_seq;
   if (exact && dsn > s->hi_dsn && dsn - s->hi_dsn == len) {
-    MptcpDir *D = &w->a->dir[d];
-    guint64 n = carrier_add(&w->ds[d].carriers, s->hi_dsn, dsn, k, 0, 0,
-                            NULL, NULL);
-    D->sub[k].application_bytes += n;
-    D->inferred_bytes += n;
+    credit(w, d, k, s->hi_dsn, dsn);
     return;
   }
   Hole h = { d, k, len, s->hi_dsn, dsn - len, dsn >= len };
@@ -388,12 +395,12 @@ static void tail_holes(Walk *w)
   }
 }
 
+/* Credit a hole at start, clipped to the direction's data space. */
 static guint64 place(Walk *w, const Hole *h, guint64 start)
 {
   guint64 end = MIN(start + h->len, data_end(&w->a->dir[h->dir]));
   start = MAX(start, 1);
-  return end > start ? carrier_add(&w->ds[h->dir].carriers, start, end,
-                                   h->sub, 0, 0, NULL, NULL) : 0;
+  return end > start ? credit(w, h->dir, h->sub, start, end) : 0;
 }
 
 static void place_holes(Walk *w)
@@ -401,12 +408,8 @@ static void place_holes(Walk *w)
   tail_holes(w);
   for (guint i = 0; i < w->holes->len; i++) {
     const Hole *h = &g_array_index(w->holes, Hole, i);
-    MptcpDir *D = &w->a->dir[h->dir];
-    guint64 n = place(w, h, h->dsn_a);
-    if (n == 0 && h->has_b)
-      n = place(w, h, h->dsn_b);
-    D->sub[h->sub].application_bytes += n;
-    D->inferred_bytes += n;
+    if (place(w, h, h->dsn_a) == 0 && h->has_b)
+      place(w, h, h->dsn_b);
   }
 }
 
@@ -437,9 +440,7 @@ static void fill_gaps(Walk *w, int d)
   }
   for (guint i = 0; i < gaps->len; i++) {
     const Hole *h = &g_array_index(gaps, Hole, i);
-    guint64 k = place(w, h, h->dsn_a);
-    D->sub[h->sub].application_bytes += k;
-    D->inferred_bytes += k;
+    place(w, h, h->dsn_a);
   }
   g_array_free(gaps, TRUE);
 }
