@@ -13,7 +13,7 @@
 #include <glib/gstdio.h>
 
 #define CACHE_MAGIC "MPTCPAC\001"
-#define CACHE_FORMAT 1
+#define CACHE_FORMAT 2
 
 typedef struct {
   char magic[8];

@@ -118,6 +118,7 @@ void capture_add_row(Capture *c, const Row *r)
   Packet p = {
     .time_ns = r->time_ns, .frame = r->frame, .seq = r->seq, .ack = r->ack,
     .len = r->len, .tcp_flags = r->flags, .src = (guint8)src,
+    .tsval = r->tsval,
   };
   take_options(t, &p, r);
   if (t->ws_mptcp_stream < 0 && r->mptcp_stream >= 0)

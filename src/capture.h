@@ -23,6 +23,7 @@ typedef struct {
   guint32 seq, ack;     /* raw TCP sequence and ack numbers */
   guint32 len;          /* TCP payload length */
   guint32 ssn;          /* DSS subflow sequence number (relative) */
+  guint32 tsval;        /* TCP timestamp value, 0 when absent */
   guint16 data_len;     /* DSS mapping length */
   guint16 tcp_flags;
   guint16 mptcp_subtypes; /* bit (1 << subtype) for each option present */

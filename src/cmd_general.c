@@ -138,6 +138,7 @@ int cmd_help(Session *s, const CmdArgs *a)
     printf("  %s\n", c->summary);
     if (*c->aliases)
       printf("  also: %s\n", c->aliases);
+    printf("  example: mptcpanalyzer %s\n", c->example);
     return 0;
   }
   printf("commands (help COMMAND for one):\n");

@@ -5,37 +5,42 @@
  * one more argument than it needs; else it uses the loaded capture.
  * "-1" is an argument (a bad stream id), not an option. */
 #include "commands.h"
+#include <math.h>
 #include <string.h>
 
 const Command command_table[] = {
-  { "load-pcap", "load_pcap load", "CAPTURE", 1, CMD_JSON,
-    "load a capture (runs tshark once)", cmd_load_pcap },
-  { "list-tcp", "list_tcp_connections lt", "", 0, CMD_CAPTURE | CMD_JSON,
-    "list TCP connections with roles, times and counts", cmd_list_tcp },
+  { "load-pcap", "load_pcap load", "CAPTURE", 1, CMD_JSON, "",
+    "load a capture (runs tshark once)",
+    "load-pcap fixtures/v1-lossy-client.pcapng", cmd_load_pcap },
+  { "list-tcp", "list_tcp_connections lt", "", 0, CMD_CAPTURE | CMD_JSON, "",
+    "list TCP connections with roles, times and counts",
+    "list-tcp fixtures/v1-lossy-client.pcapng", cmd_list_tcp },
   { "list-mptcp", "list_mptcp_connections lm", "", 0, CMD_CAPTURE | CMD_JSON,
-    "list MPTCP connections, keys, tokens and subflows", cmd_list_mptcp },
+    "", "list MPTCP connections, keys, tokens and subflows",
+    "list-mptcp fixtures/v1-lossy-client.pcapng", cmd_list_mptcp },
   { "list-subflows", "list_subflows ls", "MPTCP_STREAM", 1,
-    CMD_CAPTURE | CMD_JSON, "show one MPTCP connection and its subflows",
-    cmd_list_subflows },
+    CMD_CAPTURE | CMD_JSON, "", "show one MPTCP connection and its subflows",
+    "list-subflows fixtures/v1-lossy-client.pcapng 0", cmd_list_subflows },
   { "tcp-summary", "tcp_summary", "TCP_STREAM", 1,
-    CMD_CAPTURE | CMD_JSON | CMD_FULL,
+    CMD_CAPTURE | CMD_JSON | CMD_FULL, "",
     "bytes, retransmissions and rates of one TCP connection",
-    cmd_tcp_summary },
+    "tcp-summary fixtures/v1-lossy-client.pcapng 0 --full", cmd_tcp_summary },
   { "mptcp-summary", "mptcp_summary", "MPTCP_STREAM", 1,
-    CMD_CAPTURE | CMD_JSON | CMD_FULL,
+    CMD_CAPTURE | CMD_JSON | CMD_FULL, "",
     "goodput, throughput and subflow shares of one MPTCP connection",
-    cmd_mptcp_summary },
+    "mptcp-summary fixtures/v1-lossy-client.pcapng 0", cmd_mptcp_summary },
   { "list-reinjections", "list_reinjections lr", "MPTCP_STREAM", 1,
-    CMD_CAPTURE | CMD_JSON, "packets resending data first sent on another "
-    "subflow", cmd_list_reinjections },
-  { "checkhealth", "check_health", "", 0, CMD_JSON,
-    "check tshark: path, version, fields", cmd_checkhealth },
-  { "clean-cache", "clean_cache", "", 0, CMD_JSON,
-    "delete every cache entry", cmd_clean_cache },
-  { "help", "h ?", "[COMMAND]", 0, 0, "list commands, or explain one",
-    cmd_help },
-  { "quit", "exit q EOF", "", 0, 0, "leave the shell", cmd_quit },
-  { NULL, NULL, NULL, 0, 0, NULL, NULL },
+    CMD_CAPTURE | CMD_JSON, "", "packets resending data first sent on "
+    "another subflow", "list-reinjections fixtures/v1-lossy-client.pcapng 0",
+    cmd_list_reinjections },
+  { "checkhealth", "check_health", "", 0, CMD_JSON, "",
+    "check tshark: path, version, fields", "checkhealth", cmd_checkhealth },
+  { "clean-cache", "clean_cache", "", 0, CMD_JSON, "",
+    "delete every cache entry", "clean-cache", cmd_clean_cache },
+  { "help", "h ?", "[COMMAND]", 0, 0, "", "list commands, or explain one",
+    "help mptcp-summary", cmd_help },
+  { "quit", "exit q EOF", "", 0, 0, "", "leave the shell", "quit", cmd_quit },
+  { NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL },
 };
 
 static gboolean alias_match(const char *aliases, const char *name)
@@ -61,11 +66,98 @@ const Command *command_find(const char *name)
 
 void command_usage(const Command *c, FILE *out)
 {
-  fprintf(out, "usage: %s%s%s%s%s%s\n", c->name,
+  fprintf(out, "usage: %s%s%s%s", c->name,
           (c->flags & CMD_CAPTURE) ? " [CAPTURE]" : "",
-          *c->args ? " " : "", c->args,
-          (c->flags & CMD_FULL) ? " [--full]" : "",
+          *c->args ? " " : "", c->args);
+  char **opts = g_strsplit(c->options, " ", -1);
+  for (char **o = opts; *o; o++) {
+    char *eq = strchr(*o, '=');
+    if (!**o)
+      continue;
+    if (eq)
+      fprintf(out, " [%.*s %s]", (int)(eq - *o), *o, eq + 1);
+    else
+      fprintf(out, " [%s]", *o);
+  }
+  g_strfreev(opts);
+  fprintf(out, "%s%s\n", (c->flags & CMD_FULL) ? " [--full]" : "",
           (c->flags & CMD_JSON) ? " [--json]" : "");
+}
+
+const char *cmd_opt(const CmdArgs *a, const char *name)
+{
+  for (int i = a->n_opts - 1; i >= 0; i--)
+    if (strcmp(a->opt_name[i], name) == 0)
+      return a->opt_value[i];
+  return NULL;
+}
+
+gboolean cmd_opt_double(const CmdArgs *a, const char *name, double *out)
+{
+  const char *v = cmd_opt(a, name);
+  char *end;
+  if (!v)
+    return TRUE;
+  double d = g_ascii_strtod(v, &end);
+  if (!*v || *end || !isfinite(d)) {
+    report_error("%s: '%s' is not a number", name, v);
+    return FALSE;
+  }
+  *out = d;
+  return TRUE;
+}
+
+/* The spec entry of option w ("--window" or "--window=5") among the
+ * command's options: its name's length in *nlen, whether it takes a value
+ * in *valued; NULL when the command has no such option. */
+static const char *find_option(const Command *c, const char *w, gsize *nlen,
+                               gboolean *valued)
+{
+  gsize wlen = strcspn(w, "=");
+  for (const char *p = c->options; *p; ) {
+    gsize len = strcspn(p, " "), name = strcspn(p, "= ");
+    if (name == wlen && strncmp(p, w, wlen) == 0) {
+      *nlen = name;
+      *valued = name < len;
+      return p;
+    }
+    p += len;
+    while (*p == ' ')
+      p++;
+  }
+  return NULL;
+}
+
+/* Record option argv[*i] (and its value): 1 when done, 0 when the command
+ * has no such option, -1 when it is misused (reported). */
+static int take_option(const Command *c, int argc, char **argv, int *i,
+                       CmdArgs *a)
+{
+  const char *w = argv[*i], *eq = strchr(w, '=');
+  gsize nlen;
+  gboolean valued;
+  const char *spec = find_option(c, w, &nlen, &valued);
+  if (!spec)
+    return 0;
+  if (a->n_opts >= CMD_MAX_OPTS) {
+    report_error("%s: too many options", c->name);
+    return -1;
+  }
+  const char *value = "";
+  if (valued && eq)
+    value = eq + 1;
+  else if (valued && *i + 1 < argc)
+    value = argv[++*i];
+  else if (valued || eq) {
+    report_error("%s: option %.*s %s", c->name, (int)nlen, spec,
+                 valued ? "needs a value" : "takes no value");
+    return -1;
+  }
+  char *name = g_strndup(spec, nlen);
+  a->opt_name[a->n_opts] = g_intern_string(name);
+  a->opt_value[a->n_opts++] = value;
+  g_free(name);
+  return 1;
 }
 
 /* Split options from positional arguments; FALSE on a bad option. */
@@ -73,6 +165,7 @@ static gboolean parse_options(const Command *c, int argc, char **argv,
                               CmdArgs *a, GPtrArray *pos)
 {
   gboolean opts_done = FALSE;
+  int got;
   for (int i = 1; i < argc; i++) {
     const char *w = argv[i];
     if (opts_done || w[0] != '-' || w[1] == '\0' || g_ascii_isdigit(w[1]))
@@ -83,8 +176,9 @@ static gboolean parse_options(const Command *c, int argc, char **argv,
       a->json = TRUE;
     else if (strcmp(w, "--full") == 0 && (c->flags & CMD_FULL))
       a->full = TRUE;
-    else {
-      report_error("%s: unknown option %s", c->name, w);
+    else if ((got = take_option(c, argc, argv, &i, a)) <= 0) {
+      if (got == 0)
+        report_error("%s: unknown option %s", c->name, w);
       command_usage(c, stderr);
       return FALSE;
     }
@@ -92,12 +186,9 @@ static gboolean parse_options(const Command *c, int argc, char **argv,
   return TRUE;
 }
 
-/* Load the capture named first when one argument too many is given. */
-static int take_capture(Session *s, const Command *c, CmdArgs *a)
+int cmd_take_capture(Session *s, const char *cmd, CmdArgs *a, int n_needed)
 {
-  if (!(c->flags & CMD_CAPTURE))
-    return 0;
-  if (a->argc == c->n_args + 1) {
+  if (a->argc == n_needed + 1) {
     GError *err = NULL;
     if (!session_load(s, a->argv[0], &err)) {
       report_error("%s", err->message);
@@ -109,7 +200,7 @@ static int take_capture(Session *s, const Command *c, CmdArgs *a)
   }
   if (!s->cap)
     return report_error("%s: no capture loaded (give one, or use load-pcap)",
-                        c->name);
+                        cmd);
   return 0;
 }
 
@@ -127,13 +218,16 @@ int command_run_argv(Session *s, int argc, char **argv)
   a.argv = (char **)pos->pdata;
   gboolean optional = strchr(c->args, '[') != NULL;
   int max = c->n_args + ((c->flags & CMD_CAPTURE) ? 1 : 0) + optional;
+  if (c->flags & CMD_VARIADIC)
+    max = G_MAXINT;
   if (a.argc > max || (a.argc < c->n_args && !optional)) {
     report_error("%s: expected %s", c->name, a.argc > max
                  ? "fewer arguments" : "more arguments");
     command_usage(c, stderr);
     goto out;
   }
-  if (take_capture(s, c, &a) == 0)
+  if (!(c->flags & CMD_CAPTURE) ||
+      cmd_take_capture(s, c->name, &a, c->n_args) == 0)
     rc = c->run(s, &a);
 out:
   g_ptr_array_free(pos, TRUE);

@@ -7,14 +7,21 @@
 #include "session.h"
 
 /* Command flags */
-#define CMD_CAPTURE 0x01   /* works on a capture: [CAPTURE] first */
-#define CMD_JSON    0x02   /* accepts --json */
-#define CMD_FULL    0x04   /* accepts --full */
+#define CMD_CAPTURE  0x01  /* works on a capture: [CAPTURE] first */
+#define CMD_JSON     0x02  /* accepts --json */
+#define CMD_FULL     0x04  /* accepts --full */
+#define CMD_VARIADIC 0x08  /* takes any number of positional arguments
+                              beyond n_args (args ends with "...") */
+
+#define CMD_MAX_OPTS 16
 
 typedef struct {
   gboolean json, full;
   int argc;                /* positional arguments, capture removed */
   char **argv;
+  int n_opts;              /* the command's own options that were given */
+  const char *opt_name[CMD_MAX_OPTS];   /* "--window" (as in the spec) */
+  const char *opt_value[CMD_MAX_OPTS];  /* its value, "" for a flag */
 } CmdArgs;
 
 typedef struct {
@@ -23,7 +30,11 @@ typedef struct {
   const char *args;        /* positional arguments, for usage lines */
   int n_args;              /* how many positional arguments it needs */
   int flags;
+  /* its own options, space-separated: "--term" is a flag, "--window=S"
+   * takes a value (given as --window S or --window=S); "" for none */
+  const char *options;
   const char *summary;
+  const char *example;     /* one example command line, for help */
   int (*run)(Session *s, const CmdArgs *a);
 } Command;
 
@@ -37,6 +48,18 @@ int command_run_argv(Session *s, int argc, char **argv);
  * blank lines and # comments do nothing. */
 int command_run_line(Session *s, const char *line);
 void command_usage(const Command *c, FILE *out);
+/* The value of option name ("--window"), "" for a flag given, NULL when
+ * the option was not given. The last occurrence wins. */
+const char *cmd_opt(const CmdArgs *a, const char *name);
+static inline gboolean cmd_flag(const CmdArgs *a, const char *name)
+{ return cmd_opt(a, name) != NULL; }
+/* Option name's value as a finite number; FALSE (error reported) when it
+ * is malformed. *out is unchanged when the option was not given. */
+gboolean cmd_opt_double(const CmdArgs *a, const char *name, double *out);
+/* Load the capture given as the first positional argument when the
+ * command got one more than it needs (n_needed), shifting it off;
+ * else use the loaded one. 0, or an exit status (error reported). */
+int cmd_take_capture(Session *s, const char *cmd, CmdArgs *a, int n_needed);
 /* A stream number argument; FALSE (error reported) when it is not one. */
 gboolean stream_id_arg(const Capture *c, const char *arg, const char *what,
                        guint32 *id);

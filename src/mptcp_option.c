@@ -142,6 +142,22 @@ static gboolean parse_one(const guint8 *o, int len, MptcpOpt *m)
   }
 }
 
+gboolean tcp_option_tsval(const guint8 *opt, int len, guint32 *tsval)
+{
+  int i = 0;
+  while (i < len && opt[i] != 0) {
+    if (opt[i] == 1) { i++; continue; }
+    if (i + 1 >= len || opt[i + 1] < 2 || i + opt[i + 1] > len)
+      return FALSE;
+    if (opt[i] == 8 && opt[i + 1] == 10) {
+      *tsval = (guint32)be_uint(opt + i + 2, 4);
+      return TRUE;
+    }
+    i += opt[i + 1];
+  }
+  return FALSE;
+}
+
 int mptcp_options_parse(const guint8 *opt, int len, MptcpOpt *out, int max)
 {
   int i = 0, n = 0;

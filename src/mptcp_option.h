@@ -56,5 +56,8 @@ int hex_to_bytes(const char *hex, guint8 *out, int max);
 
 /* Parse a TCP option area; returns the number of MPTCP options stored. */
 int mptcp_options_parse(const guint8 *opt, int len, MptcpOpt *out, int max);
+/* The TSval of the TCP timestamps option (kind 8) in an option area;
+ * FALSE when there is none. */
+gboolean tcp_option_tsval(const guint8 *opt, int len, guint32 *tsval);
 
 #endif

@@ -105,6 +105,7 @@ static gboolean decode_options(const char *hex, Row *r)
 {
   guint8 bytes[64];
   r->n_opts = 0;
+  r->tsval = 0;
   hex = last_value(hex);
   if (!*hex)
     return TRUE;
@@ -112,6 +113,7 @@ static gboolean decode_options(const char *hex, Row *r)
   if (n < 0)
     return FALSE;
   r->n_opts = mptcp_options_parse(bytes, n, r->opts, MPTCP_MAX_OPTS);
+  tcp_option_tsval(bytes, n, &r->tsval);
   return TRUE;
 }
 

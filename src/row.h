@@ -34,6 +34,7 @@ typedef struct {
   guint16 sport, dport, flags;
   guint32 seq, ack, len;    /* raw sequence numbers, payload length */
   gint64 mptcp_stream;      /* Wireshark's mptcp.stream, -1 when absent */
+  guint32 tsval;            /* TCP timestamp value, 0 when absent */
   int n_opts;
   MptcpOpt opts[MPTCP_MAX_OPTS];
 } Row;

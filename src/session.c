@@ -89,15 +89,15 @@ static Capture *load(Session *s, const char *path, GError **err)
   return c;
 }
 
-gboolean session_load(Session *s, const char *path, GError **err)
+Capture *session_open(Session *s, const char *path, GError **err)
 {
   if (!capture_file_check(path, err))
-    return FALSE;
+    return NULL;
   if (!s->have_tshark && !(s->have_tshark = tshark_locate(&s->tshark, err)))
-    return FALSE;
+    return NULL;
   Capture *c = load(s, path, err);
   if (!c)
-    return FALSE;
+    return NULL;
   if (c->truncated)
     warn(s, "%s: the capture is cut short; analysing its %" G_GUINT64_FORMAT
          " complete packets", path, c->rows);
@@ -105,6 +105,14 @@ gboolean session_load(Session *s, const char *path, GError **err)
     warn(s, "%s: %" G_GUINT64_FORMAT " packets could not be read and were "
          "skipped", path, c->bad_rows);
   capture_finish(c);
+  return c;
+}
+
+gboolean session_load(Session *s, const char *path, GError **err)
+{
+  Capture *c = session_open(s, path, err);
+  if (!c)
+    return FALSE;
   capture_free(s->cap);
   s->cap = c;
   return TRUE;

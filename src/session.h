@@ -22,8 +22,11 @@ void session_init(Session *s);
 void session_clear(Session *s);
 /* Find tshark and check its version, once per session. */
 gboolean session_tshark(Session *s, GError **err);
-/* Load path, from the cache or with tshark, and finish the model;
- * replaces the loaded capture (kept if loading fails). */
+/* Load path, from the cache or with tshark, and finish the model; the
+ * caller owns the result (capture_free). For a second capture. */
+Capture *session_open(Session *s, const char *path, GError **err);
+/* session_open(), then make it the loaded capture (the previous one is
+ * kept if loading fails). */
 gboolean session_load(Session *s, const char *path, GError **err);
 /* Print "mptcpanalyzer: MESSAGE" on stderr; returns 1 (an exit status). */
 int report_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
