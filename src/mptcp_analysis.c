@@ -26,6 +26,7 @@ typedef struct {             /* one direction of one subflow */
   guint64 hi_seq, hi_dsn;    /* highest sequence end seen, its DSN */
   gboolean hi_known, fin;
   guint64 acked;             /* highest ACK from the peer, relative */
+  gint64 acked_ns;           /* when that ACK was seen */
 } SubDir;
 
 typedef struct {             /* bytes the capture missed, placed at the end */
@@ -33,6 +34,7 @@ typedef struct {             /* bytes the capture missed, placed at the end */
   guint32 sub;
   guint64 len, dsn_a, dsn_b; /* candidates: after the previous mapping, */
   gboolean has_b;            /* or before the next one */
+  gint64 time_ns;            /* when the evidence for it was seen */
 } Hole;
 
 typedef struct {             /* data sequence state of one direction */
@@ -46,9 +48,12 @@ typedef struct {
   SubDir *sd;                /* [subflow * 2 + endpoint] */
   DsnState ds[2];
   GArray *holes;             /* Hole */
+  guint keep;                /* ANALYSE_* */
+  PacketNote *note;          /* the current packet's, or scratch */
+  PacketNote scratch;
 } Walk;
 
-typedef struct { guint32 sub; const Packet *p; } Ref;
+typedef struct { guint32 sub, idx; const Packet *p; } Ref;
 
 static void reinjection_free(gpointer p)
 {
@@ -125,6 +130,7 @@ static void take_mapping(Walk *w, int d, SubDir *s, const Packet *p)
     rel = dsn_rel(ds, p->dsn, (p->dss_flags & DSS_DSN8) != 0, FALSE);
   }
   if ((p->dss_flags & DSS_FIN) && len > 0) {
+    w->note->flags |= NOTE_DATA_FIN;
     if (!D->data_fin) {
       D->data_fin = TRUE;
       D->data_fin_dsn = rel + len - 1;
@@ -146,6 +152,8 @@ static void take_data_ack(Walk *w, int d, const Packet *p)
   if (!(p->dss_flags & DSS_ACK) || !ds->init)
     return;
   guint64 rel = dsn_rel(ds, p->data_ack, (p->dss_flags & DSS_ACK8) != 0, TRUE);
+  w->note->data_ack = rel;
+  w->note->flags |= NOTE_DATA_ACK;
   if (rel < G_MAXUINT64 / 2)
     w->a->dir[data_dir].data_acked = MAX(w->a->dir[data_dir].data_acked, rel);
 }
@@ -181,11 +189,14 @@ static void on_seen(const CarrierRange *orig, guint64 overlap, void *user)
 }
 
 /* Credit subflow k with the bytes of [start, end) no packet carried yet,
- * as inferred (not captured); returns how many. */
-static guint64 credit(Walk *w, int d, guint32 k, guint64 start, guint64 end)
+ * as inferred (not captured), on evidence seen at time_ns; returns how
+ * many. */
+static guint64 credit(Walk *w, int d, guint32 k, guint64 start, guint64 end,
+                      gint64 time_ns)
 {
   MptcpDir *D = &w->a->dir[d];
-  guint64 n = carrier_add(&w->ds[d].carriers, start, end, k, 0, 0, NULL, NULL);
+  guint64 n = carrier_add(&w->ds[d].carriers, start, end, k, 0, time_ns,
+                          NULL, NULL);
   D->sub[k].application_bytes += n;
   D->inferred_bytes += n;
   return n;
@@ -195,16 +206,16 @@ static guint64 credit(Walk *w, int d, guint32 k, guint64 start, guint64 end)
  * the capture. If the DSN moved on by exactly as much, they are ours now;
  * else they are placed at the end, where the DSN space shows the gap. */
 static void infer_missed(Walk *w, int d, guint32 k, SubDir *s, guint64 seg,
-                         guint64 dsn, gboolean exact)
+                         guint64 dsn, gboolean exact, gint64 time_ns)
 {
   if (!s->hi_known || seg <= s->hi_seq)
     return;
   guint64 len = seg - s->hi_seq;
   if (exact && dsn > s->hi_dsn && dsn - s->hi_dsn == len) {
-    credit(w, d, k, s->hi_dsn, dsn);
+    credit(w, d, k, s->hi_dsn, dsn, time_ns);
     return;
   }
-  Hole h = { d, k, len, s->hi_dsn, dsn - len, dsn >= len };
+  Hole h = { d, k, len, s->hi_dsn, dsn - len, dsn >= len, time_ns };
   g_array_append_val(w->holes, h);
 }
 
@@ -213,7 +224,7 @@ static void infer_missed(Walk *w, int d, guint32 k, SubDir *s, guint64 seg,
  * segments contiguously), and it is placed only at the end, in data
  * sequence space that no captured mapping accounts for. */
 static void unmapped(Walk *w, int d, guint32 k, SubDir *s, guint64 seg,
-                     guint64 pos, guint64 end)
+                     guint64 pos, guint64 end, gint64 time_ns)
 {
   MptcpDir *D = &w->a->dir[d];
   guint i = mapping_floor(s->maps, pos);
@@ -224,8 +235,8 @@ static void unmapped(Walk *w, int d, guint32 k, SubDir *s, guint64 seg,
   const Mapping *m = &g_array_index(s->maps, Mapping, i - 1);
   guint64 dsn = m->dsn + (pos - m->ssn);
   if (pos == seg)
-    infer_missed(w, d, k, s, seg, dsn, FALSE);
-  Hole h = { d, k, end - pos, dsn, 0, FALSE };
+    infer_missed(w, d, k, s, seg, dsn, FALSE, time_ns);
+  Hole h = { d, k, end - pos, dsn, 0, FALSE, time_ns };
   g_array_append_val(w->holes, h);
   if (end >= s->hi_seq) {
     s->hi_seq = end;
@@ -234,28 +245,42 @@ static void unmapped(Walk *w, int d, guint32 k, SubDir *s, guint64 seg,
   }
 }
 
+static void note_payload(PacketNote *n, guint64 dsn, guint64 mapped,
+                         guint64 fresh, guint64 resent)
+{
+  if (mapped) {
+    n->flags |= NOTE_MAPPED;
+    n->dsn = dsn;
+    n->mapped = (guint32)mapped;
+  }
+  n->fresh = (guint32)fresh;
+  if (resent)
+    n->flags |= NOTE_RETRANS;
+}
+
 static void take_payload(Walk *w, int d, guint32 k, SubDir *s, const Packet *p)
 {
   MptcpDir *D = &w->a->dir[d];
   SubflowFigures *f = &D->sub[k];
   guint64 seg = seqtrack_rel(&s->seq, p->seq), pos = seg, end = seg + p->len;
   Seen seen = { w->a->conn, k, NULL, 0 };
-  guint64 first_dsn = 0, mapped = 0;
-  f->retransmitted_bytes += p->len - iset_add(&s->sent, seg, end);
+  guint64 first_dsn = 0, mapped = 0, fresh = 0;
+  guint64 resent = p->len - iset_add(&s->sent, seg, end);
+  f->retransmitted_bytes += resent;
   while (pos < end) {
     const Mapping *m = mapping_find(s->maps, pos);
     if (!m) {
-      unmapped(w, d, k, s, seg, pos, end);
+      unmapped(w, d, k, s, seg, pos, end, p->time_ns);
       break;
     }
     guint64 take = MIN(end, m->ssn + m->len) - pos;
     guint64 dsn = m->dsn + (pos - m->ssn);
     if (pos == seg) {
       first_dsn = dsn;
-      infer_missed(w, d, k, s, seg, dsn, TRUE);
+      infer_missed(w, d, k, s, seg, dsn, TRUE, p->time_ns);
     }
-    f->application_bytes += carrier_add(&w->ds[d].carriers, dsn, dsn + take,
-                                        k, p->frame, p->time_ns, on_seen, &seen);
+    fresh += carrier_add(&w->ds[d].carriers, dsn, dsn + take, k, p->frame,
+                         p->time_ns, on_seen, &seen);
     mapped += take;
     pos += take;
     if (pos >= s->hi_seq) {
@@ -264,6 +289,8 @@ static void take_payload(Walk *w, int d, guint32 k, SubDir *s, const Packet *p)
       s->hi_known = TRUE;
     }
   }
+  f->application_bytes += fresh;
+  note_payload(w->note, first_dsn, mapped, fresh, resent);
   if (seen.rec) {
     Reinjection *r = seen.rec;
     const TcpConn *t = g_ptr_array_index(w->a->conn->subflows, k);
@@ -273,6 +300,8 @@ static void take_payload(Walk *w, int d, guint32 k, SubDir *s, const Packet *p)
     r->length = mapped;
     r->time_ns = p->time_ns;
     g_ptr_array_add(D->reinjections, r);
+    w->note->flags |= NOTE_REINJECTED;
+    w->note->reinjection = D->reinjections->len;
     f->reinjections++;
     f->reinjected_bytes += seen.reinjected;
   }
@@ -285,6 +314,10 @@ static void take_packet(Walk *w, const Ref *ref)
   int d = mptcp_dir(t, p);
   MptcpDir *D = &w->a->dir[d];
   SubDir *s = &w->sd[ref->sub * 2 + p->src];
+  if (w->a->notes)
+    w->note = &w->a->notes[ref->sub][ref->idx];
+  else
+    memset(w->note = &w->scratch, 0, sizeof w->scratch);
   if (D->packets++ == 0)
     D->first_ns = p->time_ns;
   D->last_ns = p->time_ns;
@@ -295,8 +328,10 @@ static void take_packet(Walk *w, const Ref *ref)
   if (p->tcp_flags & TCP_ACK) {
     SubDir *peer = &w->sd[ref->sub * 2 + (1 - p->src)];
     guint64 a = unwrap32(peer->acked ? peer->acked : 1, p->ack - peer->seq.isn);
-    if (a > peer->acked && a < ((guint64)1 << 62))
+    if (a > peer->acked && a < ((guint64)1 << 62)) {
       peer->acked = a;
+      peer->acked_ns = p->time_ns;
+    }
   }
   if (p->tcp_flags & TCP_FIN)
     s->fin = TRUE;
@@ -322,7 +357,7 @@ static GArray *packets_in_order(const MptcpConn *m)
   for (guint k = 0; k < m->subflows->len; k++) {
     const TcpConn *t = g_ptr_array_index(m->subflows, k);
     for (guint i = 0; i < t->packets->len; i++) {
-      Ref r = { k, &g_array_index(t->packets, Packet, i) };
+      Ref r = { k, i, &g_array_index(t->packets, Packet, i) };
       g_array_append_val(refs, r);
     }
   }
@@ -330,12 +365,20 @@ static GArray *packets_in_order(const MptcpConn *m)
   return refs;
 }
 
-static void walk_init(Walk *w, const MptcpConn *m)
+static void walk_init(Walk *w, const MptcpConn *m, guint keep)
 {
   guint n = m->subflows->len;
   memset(w, 0, sizeof *w);
+  w->keep = keep;
   w->a = g_new0(MptcpAnalysis, 1);
   w->a->conn = m;
+  if (keep & ANALYSE_NOTES) {
+    w->a->notes = g_new0(PacketNote *, n);
+    for (guint k = 0; k < n; k++) {
+      const TcpConn *t = g_ptr_array_index(m->subflows, k);
+      w->a->notes[k] = g_new0(PacketNote, t->packets->len);
+    }
+  }
   w->sd = g_new0(SubDir, n * 2);
   w->holes = g_array_new(FALSE, FALSE, sizeof(Hole));
   for (guint i = 0; i < n * 2; i++) {
@@ -362,8 +405,12 @@ static void walk_clear(Walk *w, guint n)
   }
   g_free(w->sd);
   g_array_free(w->holes, TRUE);
-  for (int d = 0; d < 2; d++)
-    carriers_clear(&w->ds[d].carriers);
+  for (int d = 0; d < 2; d++) {
+    if (w->keep & ANALYSE_CARRIERS)
+      w->a->dir[d].carriers = w->ds[d].carriers;
+    else
+      carriers_clear(&w->ds[d].carriers);
+  }
 }
 
 /* The end (exclusive) of the data sequence space of a direction: the
@@ -390,7 +437,7 @@ static void tail_holes(Walk *w)
     if (!s->hi_known || s->acked == 0 || end <= s->hi_seq)
       continue;
     int d = ((int)(i % 2) == t->client) == t->towards_server ? TO_SERVER : TO_CLIENT;
-    Hole h = { d, i / 2, end - s->hi_seq, s->hi_dsn, 0, FALSE };
+    Hole h = { d, i / 2, end - s->hi_seq, s->hi_dsn, 0, FALSE, s->acked_ns };
     g_array_append_val(w->holes, h);
   }
 }
@@ -400,7 +447,7 @@ static guint64 place(Walk *w, const Hole *h, guint64 start)
 {
   guint64 end = MIN(start + h->len, data_end(&w->a->dir[h->dir]));
   start = MAX(start, 1);
-  return end > start ? credit(w, h->dir, h->sub, start, end) : 0;
+  return end > start ? credit(w, h->dir, h->sub, start, end, h->time_ns) : 0;
 }
 
 static void place_holes(Walk *w)
@@ -421,21 +468,23 @@ static void fill_gaps(Walk *w, int d)
 {
   MptcpDir *D = &w->a->dir[d];
   guint64 end = data_end(D), cur = 1;
-  gint64 prev = -1;
+  gint64 prev = -1, prev_ns = 0;
   GArray *gaps = g_array_new(FALSE, FALSE, sizeof(Hole));
   GTreeNode *n = g_tree_node_first(w->ds[d].carriers.tree);
   for (; n && cur < end; n = g_tree_node_next(n)) {
     const CarrierRange *r = g_tree_node_value(n);
     if (r->start > cur) {
       Hole h = { d, prev >= 0 ? (guint32)prev : r->subflow,
-                 MIN(r->start, end) - cur, cur, 0, FALSE };
+                 MIN(r->start, end) - cur, cur, 0, FALSE,
+                 prev >= 0 ? prev_ns : r->time_ns };
       g_array_append_val(gaps, h);
     }
     cur = MAX(cur, r->end);
     prev = r->subflow;
+    prev_ns = r->time_ns;
   }
   if (cur < end && prev >= 0) {
-    Hole h = { d, (guint32)prev, end - cur, cur, 0, FALSE };
+    Hole h = { d, (guint32)prev, end - cur, cur, 0, FALSE, prev_ns };
     g_array_append_val(gaps, h);
   }
   for (guint i = 0; i < gaps->len; i++) {
@@ -460,8 +509,13 @@ static void finish_direction(MptcpDir *D, guint nsub)
 
 MptcpAnalysis *mptcp_analyse(const MptcpConn *m)
 {
+  return mptcp_analyse_with(m, 0);
+}
+
+MptcpAnalysis *mptcp_analyse_with(const MptcpConn *m, guint keep)
+{
   Walk w;
-  walk_init(&w, m);
+  walk_init(&w, m, keep);
   GArray *refs = packets_in_order(m);
   for (guint i = 0; i < refs->len; i++)
     take_packet(&w, &g_array_index(refs, Ref, i));
@@ -482,6 +536,11 @@ void mptcp_analysis_free(MptcpAnalysis *a)
   for (int d = 0; d < 2; d++) {
     g_free(a->dir[d].sub);
     g_ptr_array_free(a->dir[d].reinjections, TRUE);
+    carriers_clear(&a->dir[d].carriers);
   }
+  if (a->notes)
+    for (guint k = 0; k < a->conn->subflows->len; k++)
+      g_free(a->notes[k]);
+  g_free(a->notes);
   g_free(a);
 }

@@ -10,7 +10,28 @@
 #ifndef MPTCP_ANALYSIS_H
 #define MPTCP_ANALYSIS_H
 #include "capture.h"
+#include "carrier.h"
 #include "tcp_stats.h"
+
+/* What the analysis decided about one packet, when asked (ANALYSE_NOTES). */
+#define NOTE_MAPPED     0x01  /* dsn: DSN of its first mapped payload byte */
+#define NOTE_DATA_ACK   0x02  /* data_ack: the data ACK it carried */
+#define NOTE_RETRANS    0x04  /* resent bytes its own subflow sent before */
+#define NOTE_REINJECTED 0x08  /* carried bytes first sent on another subflow */
+#define NOTE_DATA_FIN   0x10  /* carried the DATA_FIN of its direction */
+
+typedef struct {
+  guint64 dsn;          /* relative DSN of its first mapped payload byte */
+  guint64 data_ack;     /* relative data ACK, for the other direction */
+  guint32 mapped;       /* payload bytes whose DSN is known */
+  guint32 fresh;        /* data-level bytes it was the first to carry */
+  guint32 reinjection;  /* index + 1 in its direction's reinjections */
+  guint8 flags;         /* NOTE_* */
+} PacketNote;
+
+/* What mptcp_analyse_with() keeps beyond the figures */
+#define ANALYSE_NOTES    0x01  /* a PacketNote per packet */
+#define ANALYSE_CARRIERS 0x02  /* the first carrier of every data byte */
 
 typedef struct {
   guint32 frame;               /* the resending packet */
@@ -48,14 +69,22 @@ typedef struct {
   gint64 data_fin_ns;
   SubflowFigures *sub;             /* per subflow, as MptcpConn.subflows */
   GPtrArray *reinjections;         /* Reinjection*, capture order */
+  /* ANALYSE_CARRIERS: who first carried each byte of [1, end), when;
+   * inferred bytes (frame 0) carry the time of the evidence that placed
+   * them (the packet after a hole, the ACK covering a tail). */
+  Carriers carriers;
 } MptcpDir;
 
 typedef struct {
   const MptcpConn *conn;
   MptcpDir dir[2];                 /* TO_SERVER, TO_CLIENT */
+  /* ANALYSE_NOTES: notes[k][i] is about packet i of subflow k */
+  PacketNote **notes;
 } MptcpAnalysis;
 
 MptcpAnalysis *mptcp_analyse(const MptcpConn *m);
+/* The same, keeping what `keep` (ANALYSE_*) asks for. */
+MptcpAnalysis *mptcp_analyse_with(const MptcpConn *m, guint keep);
 void mptcp_analysis_free(MptcpAnalysis *a);
 
 /* MPTCP-level direction of a packet of subflow t */
