@@ -14,6 +14,9 @@
 
 /* DSS mapping carried implicitly by a v1 MP_CAPABLE with a data length */
 #define DSS_IMPLICIT 0x80
+/* in Packet.mptcp_subtypes: the snap length cut some of its TCP options,
+ * so what they said is unknown */
+#define PKT_OPTIONS_CUT 0x8000
 
 typedef struct {
   gint64 time_ns;

@@ -7,6 +7,15 @@
 #include "table.h"
 #include "units.h"
 
+/* the connection's first packet, either way */
+static gint64 conn_start(const MptcpAnalysis *a)
+{
+  const MptcpDir *s = &a->dir[TO_SERVER], *c = &a->dir[TO_CLIENT];
+  if (!s->packets || !c->packets)
+    return s->packets ? s->first_ns : c->first_ns;
+  return MIN(s->first_ns, c->first_ns);
+}
+
 static gint64 duration(const MptcpAnalysis *a)
 {
   const MptcpDir *s = &a->dir[TO_SERVER], *c = &a->dir[TO_CLIENT];
@@ -34,9 +43,75 @@ static void json_subflows(JsonBuilder *b, const MptcpAnalysis *a, int d)
     json_int(b, "reinjected_bytes", (gint64)f->reinjected_bytes);
     json_int(b, "reinjections", (gint64)f->reinjections);
     json_int(b, "unmapped_bytes", (gint64)f->unmapped_bytes);
+    json_int(b, "inferred_bytes", (gint64)f->inferred_bytes);
+    json_int(b, "span_bytes", (gint64)f->span_bytes);
     json_builder_end_object(b);
   }
   json_builder_end_array(b);
+}
+
+/* values no other evidence supports, left out of the figures */
+static void json_outliers(JsonBuilder *b, const MptcpDir *D)
+{
+  json_builder_set_member_name(b, "outliers");
+  json_builder_begin_array(b);
+  for (guint i = 0; i < D->outliers->len; i++) {
+    const Outlier *o = &g_array_index(D->outliers, Outlier, i);
+    json_builder_begin_object(b);
+    if (o->frame)
+      json_int(b, "frame", o->frame);
+    else
+      json_null(b, "frame");
+    json_str(b, "field", o->field);
+    json_uint64_str(b, "value", o->value);
+    json_builder_end_object(b);
+  }
+  json_builder_end_array(b);
+}
+
+static void print_outliers(const MptcpDir *D)
+{
+  for (guint i = 0; i < D->outliers->len; i++) {
+    const Outlier *o = &g_array_index(D->outliers, Outlier, i);
+    printf("  (left out: %s 0x%" G_GINT64_MODIFIER "x", o->field, o->value);
+    if (o->frame)
+      printf(" in frame %u", o->frame);
+    printf(", which nothing else in the capture supports)\n");
+  }
+}
+
+/* the notes under a direction: what is inferred, and why */
+static void print_notes(const MptcpDir *D)
+{
+  char *n;
+  if (!D->dsn_from_key)
+    printf("  (no key in the capture: data sequence numbers are relative to "
+           "the lowest one seen)\n");
+  if (D->fallback)
+    printf("  (no DSS mapping after the MPTCP handshake: the connection fell "
+           "back to TCP; data-level bytes are the subflow's bytes in order)\n");
+  if (D->infinite_mapping_frame)
+    printf("  (an infinite mapping in frame %u: the bytes after it follow "
+           "the subflow's bytes in order)\n", D->infinite_mapping_frame);
+  if (D->inferred_bytes) {
+    printf("  (%s application bytes were attributed without a captured "
+           "mapping: see README)\n", n = fmt_count(D->inferred_bytes));
+    g_free(n);
+  }
+  if (D->unmapped_bytes) {
+    printf("  (%s payload bytes came without their DSS mapping)\n",
+           n = fmt_count(D->unmapped_bytes));
+    g_free(n);
+  }
+  if (D->unattributed_bytes) {
+    printf("  (%s application bytes were carried by no captured packet, and "
+           "no subflow's sequence numbers leave room for them)\n",
+           n = fmt_count(D->unattributed_bytes));
+    g_free(n);
+  }
+  if (D->data_fin_inferred)
+    printf("  (the DATA_FIN was not captured: a data ACK covers it)\n");
+  print_outliers(D);
 }
 
 static void json_direction(JsonBuilder *b, const MptcpAnalysis *a, int d,
@@ -54,12 +129,19 @@ static void json_direction(JsonBuilder *b, const MptcpAnalysis *a, int d,
   json_int(b, "inferred_bytes", (gint64)D->inferred_bytes);
   json_int(b, "unmapped_bytes", (gint64)D->unmapped_bytes);
   json_int(b, "unattributed_bytes", (gint64)D->unattributed_bytes);
-  json_str(b, "dsn_relative_to", D->dsn_from_key ? "idsn" : "first_dsn_seen");
+  json_str(b, "dsn_relative_to", D->dsn_from_key ? "idsn" : "lowest_dsn_seen");
+  json_bool(b, "fallback", D->fallback);
+  if (D->infinite_mapping_frame)
+    json_int(b, "infinite_mapping_frame", D->infinite_mapping_frame);
+  else
+    json_null(b, "infinite_mapping_frame");
+  json_outliers(b, D);
   if (full) {
     json_int(b, "dsn_max", (gint64)D->dsn_max);
     json_int(b, "data_acked", (gint64)D->data_acked);
     json_bool(b, "data_fin", D->data_fin);
-    if (D->data_fin) {
+    json_bool(b, "data_fin_inferred", D->data_fin_inferred);
+    if (D->data_fin && !D->data_fin_inferred) {
       json_int(b, "data_fin_dsn", (gint64)D->data_fin_dsn);
       json_time(b, "data_fin_time", D->data_fin_ns);
     }
@@ -104,22 +186,15 @@ static void print_direction(const MptcpAnalysis *a, int d, gint64 dur,
   printf("\ntowards the %s:\n", d == TO_SERVER ? "server" : "client");
   printf("  on the wire   %s, throughput %s\n", wire, tput);
   printf("  application   %s, goodput %s\n", app, gput);
-  if (!D->dsn_from_key)
-    printf("  (no key in the capture: data sequence numbers are relative to "
-           "the first one seen)\n");
-  if (D->inferred_bytes)
-    printf("  (%" G_GUINT64_FORMAT " application bytes were attributed "
-           "without a captured mapping: see README)\n", D->inferred_bytes);
-  if (D->unmapped_bytes)
-    printf("  (%" G_GUINT64_FORMAT " payload bytes came without their DSS "
-           "mapping)\n", D->unmapped_bytes);
-  if (D->unattributed_bytes)
-    printf("  (%" G_GUINT64_FORMAT " application bytes were carried by no "
-           "captured packet)\n", D->unattributed_bytes);
-  if (full && D->data_fin)
+  print_notes(D);
+  if (full && D->data_fin && D->data_fin_inferred)
+    printf("  DATA_FIN at relative DSN %" G_GUINT64_FORMAT " (inferred); "
+           "highest data ACK %" G_GUINT64_FORMAT "\n", D->data_fin_dsn,
+           D->data_acked);
+  else if (full && D->data_fin)
     printf("  DATA_FIN at relative DSN %" G_GUINT64_FORMAT ", %.6f s after "
            "the first packet; highest data ACK %" G_GUINT64_FORMAT "\n",
-           D->data_fin_dsn, ns_to_s(D->data_fin_ns - a->dir[TO_SERVER].first_ns),
+           D->data_fin_dsn, ns_to_s(D->data_fin_ns - conn_start(a)),
            D->data_acked);
   else if (full)
     printf("  no DATA_FIN; highest data ACK %" G_GUINT64_FORMAT "\n",

@@ -51,7 +51,18 @@ typedef struct {
   guint64 retransmitted_bytes;     /* resent on this subflow (TCP level) */
   guint64 reinjected_bytes, reinjections;  /* first sent on another one */
   guint64 unmapped_bytes;          /* payload no mapping covered */
+  guint64 inferred_bytes;          /* of application_bytes, placed without
+                                      a captured packet */
+  guint64 span_bytes;              /* the most it can have carried: its
+                                      sequence span, from its own sequence
+                                      numbers and its peer's ACKs */
 } SubflowFigures;
+
+typedef struct {                   /* a value no other evidence supports */
+  guint32 frame;
+  const char *field;               /* "dsn", "data_ack", "data_fin" */
+  guint64 value;                   /* as sent */
+} Outlier;
 
 typedef struct {
   gint64 first_ns, last_ns;        /* whole connection, both directions */
@@ -63,10 +74,15 @@ typedef struct {
   guint64 unattributed_bytes;      /* application bytes no packet showed */
   guint64 dsn_max;                 /* highest relative DSN end seen */
   guint64 data_acked;              /* highest data ACK, relative */
-  gboolean dsn_from_key;           /* FALSE: relative to first DSN seen */
+  gboolean dsn_from_key;           /* FALSE: relative to the lowest DSN */
   gboolean data_fin;
+  gboolean data_fin_inferred;      /* not captured: a data ACK covers it */
   guint64 data_fin_dsn;
   gint64 data_fin_ns;
+  gboolean fallback;               /* no DSS mapping after the handshake:
+                                      the subflow's bytes in order */
+  guint32 infinite_mapping_frame;  /* a DSS infinite mapping, 0 if none */
+  GArray *outliers;                /* Outlier: left out of the figures */
   SubflowFigures *sub;             /* per subflow, as MptcpConn.subflows */
   GPtrArray *reinjections;         /* Reinjection*, capture order */
   /* ANALYSE_CARRIERS: who first carried each byte of [1, end), when;

@@ -20,5 +20,12 @@ static inline guint64 seqtrack_rel(SeqTrack *s, guint32 raw)
   s->last = unwrap32(s->last, raw - s->isn);
   return s->last;
 }
+/* TRUE when raw lies at or before the ISN while no value past 2^31 has
+ * been seen: a number from before the capture's first (relative numbers
+ * cannot go below 0, so seqtrack_rel() would return it near 2^32). */
+static inline gboolean seqtrack_before(const SeqTrack *s, guint32 raw)
+{
+  return s->last < ((guint64)1 << 31) && (gint32)(raw - s->isn) <= 0;
+}
 
 #endif

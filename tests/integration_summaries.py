@@ -211,7 +211,11 @@ def truth_cases():
     cases = []
     for tf in sorted(glob.glob(os.path.join(FIXTURES, "*.truth.json"))):
         truth = json.load(open(tf))
-        if "connections" in truth:
+        if "crafted_connections" in truth:       # several in one crafted file
+            want = [(c["client_port"], c["client_app_bytes_sent"], c["server_app_bytes_sent"])
+                    for c in truth["crafted_connections"]]
+            cases.append((tf, os.path.join(FIXTURES, truth["capture"]), want, False))
+        elif "connections" in truth:
             want = [(c["client"]["port"], c["client_bytes_sent"], c["server_bytes_sent"])
                     for c in truth["connections"]]
             for side, name in sorted(truth["captures"].items()):
@@ -254,7 +258,7 @@ def c1_app_bytes(tf, path, want, midway):
                                 % (tag, s, d["application_bytes"]))
             if d["unattributed_bytes"] != 0:
                 problems.append("%s: unattributed_bytes %d" % (tag, d["unattributed_bytes"]))
-            if midway and d["dsn_relative_to"] != "first_dsn_seen":
+            if midway and d["dsn_relative_to"] != "lowest_dsn_seen":
                 problems.append("%s: dsn_relative_to %r" % (tag, d["dsn_relative_to"]))
             if not midway and d["dsn_relative_to"] != "idsn":
                 problems.append("%s: dsn_relative_to %r" % (tag, d["dsn_relative_to"]))

@@ -8,6 +8,7 @@
 #include "mptcp_analysis.h"
 #include "tcp_analysis.h"
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #define REC 48
@@ -38,6 +39,34 @@ static void record_to_row(const uint8_t *b, guint32 frame, Row *r)
   r->n_opts = mptcp_options_parse(b + 16, REC - 16, r->opts, MPTCP_MAX_OPTS);
 }
 
+/* What must hold whatever the input: the subflows' application bytes and
+ * the unattributed ones add up, nothing wraps around, and no inferred
+ * byte lies outside what a subflow's span leaves room for. */
+#define BROKEN(what) do { \
+    fprintf(stderr, "broken invariant: %s (direction %d)\n", what, d); \
+    __builtin_trap(); } while (0)
+
+static void check_figures(const MptcpAnalysis *a)
+{
+  const guint64 wrapped = (guint64)1 << 62;
+  for (int d = 0; d < 2; d++) {
+    const MptcpDir *D = &a->dir[d];
+    guint64 sum = D->unattributed_bytes;
+    if (D->application_bytes >= wrapped || D->inferred_bytes >= wrapped)
+      BROKEN("a figure wrapped around");
+    for (guint k = 0; k < a->conn->subflows->len; k++) {
+      const SubflowFigures *f = &D->sub[k];
+      sum += f->application_bytes;
+      if (f->inferred_bytes > f->application_bytes ||
+          (f->inferred_bytes && f->application_bytes > f->span_bytes &&
+           f->application_bytes - f->inferred_bytes < f->span_bytes))
+        BROKEN("a subflow credited past its span");
+    }
+    if (sum != D->application_bytes)
+      BROKEN("subflows and unattributed bytes do not add up");
+  }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   Capture *c = capture_new("fuzz");
@@ -54,8 +83,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   }
   GPtrArray *all[2] = { c->mptcp, c->orphan_conns };
   for (int k = 0; k < 2; k++)
-    for (guint i = 0; i < all[k]->len; i++)
-      mptcp_analysis_free(mptcp_analyse(g_ptr_array_index(all[k], i)));
+    for (guint i = 0; i < all[k]->len; i++) {
+      MptcpAnalysis *a = mptcp_analyse_with(g_ptr_array_index(all[k], i),
+                                            ANALYSE_NOTES | ANALYSE_CARRIERS);
+      check_figures(a);
+      mptcp_analysis_free(a);
+    }
   capture_free(c);
   return 0;
 }
