@@ -15,10 +15,18 @@ void json_uint64_str(JsonBuilder *b, const char *name, guint64 v)
   json_str(b, name, buf);
 }
 
+/* JSON text must be UTF-8: a file name need not be. Bytes that are not
+ * UTF-8 become U+FFFD (the replacement character). */
 void json_str(JsonBuilder *b, const char *name, const char *v)
 {
   json_builder_set_member_name(b, name);
-  json_builder_add_string_value(b, v);
+  if (g_utf8_validate(v, -1, NULL)) {
+    json_builder_add_string_value(b, v);
+    return;
+  }
+  char *valid = g_utf8_make_valid(v, -1);
+  json_builder_add_string_value(b, valid);
+  g_free(valid);
 }
 
 void json_double(JsonBuilder *b, const char *name, double v)
@@ -52,8 +60,7 @@ void json_print(JsonBuilder *b)
   json_generator_set_pretty(g, TRUE);
   json_generator_set_root(g, root);
   char *text = json_generator_to_data(g, NULL);
-  puts(text);
-  fflush(stdout);
+  puts(text);             /* flushed and checked after the command */
   g_free(text);
   g_object_unref(g);
   json_node_unref(root);
