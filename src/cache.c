@@ -27,20 +27,22 @@ typedef struct {
 
 typedef struct {
   guint64 rows, bad_rows, tcp_packets;
-  guint32 truncated, n_conns;
+  guint64 options_cut, time_clamped, icmp_errors;
+  guint32 truncated, n_conns, n_pending_icmp, reserved;
 } BodyHead;
 
 typedef struct {
   gint64 ws_mptcp_stream;
-  guint32 stream, n_packets, n_events;
+  guint32 stream, n_packets, n_events, n_icmp;
   guint16 port[2];
+  guint32 reserved;
   char ip[2][ADDR_MAX];
 } ConnRecord;
 
 /* every block a multiple of 8 bytes: see the checksum above */
 G_STATIC_ASSERT(sizeof(Header) % 8 == 0 && sizeof(BodyHead) % 8 == 0);
 G_STATIC_ASSERT(sizeof(ConnRecord) % 8 == 0 && sizeof(Packet) % 8 == 0);
-G_STATIC_ASSERT(sizeof(MptcpEvent) % 8 == 0);
+G_STATIC_ASSERT(sizeof(MptcpEvent) % 8 == 0 && sizeof(IcmpEvent) % 8 == 0);
 
 static guint64 fnv(guint64 h, const void *data, gsize n)
 {
@@ -71,9 +73,12 @@ static void put(Writer *w, const void *data, gsize n)
 
 static void put_capture(Writer *w, const Capture *c)
 {
-  BodyHead bh = { c->rows, c->bad_rows, c->tcp_packets, (guint32)c->truncated,
-                  c->tcp->len };
+  BodyHead bh = { c->rows, c->bad_rows, c->tcp_packets, c->options_cut,
+                  c->time_clamped, c->icmp_errors, (guint32)c->truncated,
+                  c->tcp->len, c->pending_icmp->len, 0 };
   put(w, &bh, sizeof bh);
+  put(w, c->pending_icmp->data,
+      (gsize)c->pending_icmp->len * sizeof(IcmpEvent));
   for (guint i = 0; i < c->tcp->len; i++) {
     const TcpConn *t = g_ptr_array_index(c->tcp, i);
     ConnRecord r;
@@ -82,11 +87,13 @@ static void put_capture(Writer *w, const Capture *c)
     r.stream = t->stream;
     r.n_packets = t->packets->len;
     r.n_events = t->events->len;
+    r.n_icmp = t->icmp->len;
     memcpy(r.port, t->port, sizeof r.port);
     memcpy(r.ip, t->ip, sizeof r.ip);
     put(w, &r, sizeof r);
     put(w, t->packets->data, (gsize)t->packets->len * sizeof(Packet));
     put(w, t->events->data, (gsize)t->events->len * sizeof(MptcpEvent));
+    put(w, t->icmp->data, (gsize)t->icmp->len * sizeof(IcmpEvent));
   }
 }
 
@@ -190,6 +197,16 @@ static gboolean record_valid(const ConnRecord *rec)
          addr_valid(rec->ip[1]);
 }
 
+static gboolean icmp_valid(const IcmpEvent *ev, guint n, gint64 stream)
+{
+  for (guint i = 0; i < n; i++)
+    if ((ev[i].family != 4 && ev[i].family != 6) ||
+        !addr_valid(ev[i].router) ||
+        (stream >= 0 && ev[i].stream != (guint64)stream))
+      return FALSE;
+  return TRUE;
+}
+
 static gboolean packets_valid(const TcpConn *t)
 {
   for (guint i = 0; i < t->packets->len; i++)
@@ -211,13 +228,15 @@ static gboolean take_conn(Reader *r, Capture *c, guint64 *packets)
     return FALSE;
   const void *pk = take(r, (gsize)rec->n_packets * sizeof(Packet));
   const void *ev = take(r, (gsize)rec->n_events * sizeof(MptcpEvent));
-  if (!pk || !ev)
+  const IcmpEvent *ic = take(r, (gsize)rec->n_icmp * sizeof(IcmpEvent));
+  if (!pk || !ev || !ic || !icmp_valid(ic, rec->n_icmp, rec->stream))
     return FALSE;
   TcpConn *t = capture_conn_new(c, rec->stream, rec->ip[0], rec->port[0],
                                 rec->ip[1], rec->port[1]);
   t->ws_mptcp_stream = rec->ws_mptcp_stream;
   g_array_append_vals(t->packets, pk, rec->n_packets);
   g_array_append_vals(t->events, ev, rec->n_events);
+  g_array_append_vals(t->icmp, ic, rec->n_icmp);
   *packets += rec->n_packets;
   return packets_valid(t);
 }
@@ -225,7 +244,9 @@ static gboolean take_conn(Reader *r, Capture *c, guint64 *packets)
 static gboolean body_head_valid(const BodyHead *bh)
 {
   return bh->truncated <= 1 && bh->tcp_packets <= bh->rows &&
-         bh->bad_rows <= bh->rows;
+         bh->bad_rows <= bh->rows && bh->options_cut <= bh->tcp_packets &&
+         bh->time_clamped <= bh->rows && bh->icmp_errors <= bh->rows &&
+         bh->n_pending_icmp <= bh->icmp_errors;
 }
 
 static Capture *parse_entry(const CacheEntry *e, const char *data, gsize len,
@@ -243,11 +264,19 @@ static Capture *parse_entry(const CacheEntry *e, const char *data, gsize len,
   const BodyHead *bh = take(&r, sizeof *bh);
   if (!key || memcmp(key, e->key, klen) != 0 || !bh || !body_head_valid(bh))
     return NULL;
+  const IcmpEvent *pending = take(&r, (gsize)bh->n_pending_icmp *
+                                      sizeof(IcmpEvent));
+  if (!pending || !icmp_valid(pending, bh->n_pending_icmp, -1))
+    return NULL;
   Capture *c = capture_new(capture);
   c->rows = bh->rows;
   c->bad_rows = bh->bad_rows;
   c->tcp_packets = bh->tcp_packets;
   c->truncated = bh->truncated != 0;
+  c->options_cut = bh->options_cut;
+  c->time_clamped = bh->time_clamped;
+  c->icmp_errors = bh->icmp_errors;
+  g_array_append_vals(c->pending_icmp, pending, bh->n_pending_icmp);
   for (guint32 i = 0; i < bh->n_conns; i++)
     if (!take_conn(&r, c, &packets))
       goto bad;

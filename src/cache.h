@@ -31,7 +31,7 @@
 #include "tshark.h"
 #include <sys/stat.h>
 
-#define CACHE_FORMAT 3
+#define CACHE_FORMAT 4
 
 typedef struct {
   char *dir;          /* cache folder */

@@ -5,13 +5,14 @@
 #include "tcp_stats.h"
 #include <stdlib.h>
 
+/* the earliest packet time (capture times need not increase) */
 static gint64 capture_start(const Capture *c)
 {
   gint64 t0 = G_MAXINT64;
   for (guint i = 0; i < c->tcp->len; i++) {
     const TcpConn *t = g_ptr_array_index(c->tcp, i);
-    const Packet *p = &g_array_index(t->packets, Packet, 0);
-    if (p->time_ns < t0) t0 = p->time_ns;
+    for (guint k = 0; k < t->packets->len; k++)
+      t0 = MIN(t0, g_array_index(t->packets, Packet, k).time_ns);
   }
   return t0;
 }

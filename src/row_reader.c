@@ -28,7 +28,8 @@ static void on_row(int c, void *data)
     for (int i = 0; i < rr->nfields; i++)
       fields[i] = rr->text + rr->offsets[i];
     switch (row_decode(fields, rr->nfields, &rr->row)) {
-    case ROW_OK: rr->cb(&rr->row, rr->user); break;
+    case ROW_OK:
+    case ROW_ICMP: rr->cb(&rr->row, rr->user); break;
     case ROW_NOT_TCP: break;
     case ROW_BAD: rr->bad_rows++; break;
     }
