@@ -213,12 +213,25 @@ static void number_connections(Capture *c)
 
 /* ---- subflows whose options the snap length cut ---- */
 
-static gboolean all_options_cut(const TcpConn *t)
+/* A subflow on a path the snap length cut: its SYNs (or, without a
+ * handshake, some packet) lost their options, and no packet shows an
+ * MPTCP option. A packet whose header has no options is not cut, so FINs
+ * and bare ACKs say nothing either way. */
+static gboolean options_cut_path(const TcpConn *t)
 {
-  for (guint i = 0; i < t->packets->len; i++)
-    if (!(g_array_index(t->packets, Packet, i).mptcp_subtypes & PKT_OPTIONS_CUT))
+  gboolean any_cut = FALSE, syn_seen = FALSE, syn_cut = TRUE;
+  for (guint i = 0; i < t->packets->len; i++) {
+    const Packet *p = &g_array_index(t->packets, Packet, i);
+    gboolean cut = (p->mptcp_subtypes & PKT_OPTIONS_CUT) != 0;
+    if (pkt_mptcp_options(p))
       return FALSE;
-  return t->packets->len > 0;
+    any_cut |= cut;
+    if (p->tcp_flags & TCP_SYN) {
+      syn_seen = TRUE;
+      syn_cut &= cut;
+    }
+  }
+  return syn_seen ? syn_cut : any_cut;
 }
 
 static gboolean same_endpoint(const TcpConn *a, int ea, const TcpConn *b,
@@ -317,7 +330,7 @@ void mptcp_link(Capture *c)
     TcpConn *t = g_ptr_array_index(c->tcp, i);
     if (t->kind == SUBFLOW_NONE)
       link_join(c, t, tokens);
-    if (t->kind == SUBFLOW_NONE && all_options_cut(t))
+    if (t->kind == SUBFLOW_NONE && options_cut_path(t))
       g_ptr_array_add(cut, t);
   }
   for (guint i = 0; i < cut->len; i++)
