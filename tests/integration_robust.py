@@ -559,6 +559,32 @@ def forged_case(what):
 
 
 # ---------------------------------------------------------------------------
+# 16. a giant line from tshark
+
+def r16_giant_line():
+    """tshark printing a 200 MB line among real rows: memory stays small,
+    the line is one unreadable row, every real packet is there"""
+    real = shutil.which("tshark")
+    d = tmpdir("giant")
+    fake = os.path.join(d, "tshark")
+    open(fake, "w").write('#!/bin/sh\nif [ "$1" = --version ]; then exec %s --version; fi\n'
+                          '%s "$@"\nhead -c 200000000 /dev/zero | tr "\\0" x\necho\n' % (real, real))
+    os.chmod(fake, 0o755)
+    cap = small()
+    r = run(["--no-cache", "--stats", "--json", "list-tcp", cap], env={"MPTCPANALYZER_TSHARK": fake})
+    expect(r.rc == 0, r.describe())
+    want = {}
+    for x in tshark_tcp(cap):
+        want[x[1]] = want.get(x[1], 0) + 1
+    got = {c["tcp_stream"]: c["packets"] for c in json.loads(r.out)["tcp_connections"]}
+    expect(got == want, "packets %s, tshark %s" % (got, want))
+    expect(any("1 packets could not be read" in l for l in r.err_lines()), "stderr %r" % r.err[:300])
+    import re
+    m = re.search(r"own_peak_rss_kib=(\d+)", r.err)
+    expect(m, "no --stats line: %r" % r.err[:300])
+    limit = 150 * 1024 if LABEL == "release" else 400 * 1024   # ASan's own overhead
+    expect(int(m.group(1)) < limit, "peak memory %s KiB for a 200 MB line" % m.group(1))
+
 
 def main():
     if not os.access(BIN, os.X_OK):
@@ -607,6 +633,7 @@ def main():
             ("7 ICMP errors listed as path events of the subflow they quote", r7_icmp),
             ("8 6in4 and GTP-U: inner addresses, every packet read", r8_tunnel),
             ("9 time going back and past 2^63 ns: no negative or wrapped figure", r9_time),
+            ("16 a 200 MB line from tshark: one unreadable row, memory bounded", r16_giant_line),
         ]:
             check(name, fn)
     finally:
