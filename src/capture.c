@@ -11,6 +11,7 @@ static void tcp_conn_free(gpointer p)
   TcpConn *t = p;
   g_array_free(t->packets, TRUE);
   g_array_free(t->events, TRUE);
+  g_array_free(t->icmp, TRUE);
   g_free(t);
 }
 
@@ -30,6 +31,7 @@ Capture *capture_new(const char *path)
   c->mptcp = g_ptr_array_new_with_free_func(mptcp_conn_free);
   c->orphans = g_ptr_array_new();
   c->orphan_conns = g_ptr_array_new_with_free_func(mptcp_conn_free);
+  c->pending_icmp = g_array_new(FALSE, FALSE, sizeof(IcmpEvent));
   return c;
 }
 
@@ -42,6 +44,7 @@ void capture_free(Capture *c)
   g_ptr_array_free(c->orphans, TRUE);
   g_ptr_array_free(c->orphan_conns, TRUE);
   g_hash_table_destroy(c->by_stream);
+  g_array_free(c->pending_icmp, TRUE);
   g_free(c->path);
   g_free(c);
 }
@@ -58,6 +61,7 @@ TcpConn *capture_conn_new(Capture *c, guint32 stream, const char *ip0,
   t->client = 0;
   t->packets = g_array_new(FALSE, FALSE, sizeof(Packet));
   t->events = g_array_new(FALSE, FALSE, sizeof(MptcpEvent));
+  t->icmp = g_array_new(FALSE, FALSE, sizeof(IcmpEvent));
   t->ws_mptcp_stream = -1;
   t->addr_id[0] = t->addr_id[1] = -1;
   g_hash_table_insert(c->by_stream, GUINT_TO_POINTER(stream), t);
@@ -107,8 +111,29 @@ static void take_options(TcpConn *t, Packet *p, const Row *r)
   }
 }
 
+/* An ICMP error goes to the connection of the packet it quotes; one that
+ * comes before any packet of that tcp.stream waits for capture_finish. */
+static void add_icmp(Capture *c, const Row *r)
+{
+  IcmpEvent ev = {
+    .time_ns = r->time_ns, .frame = r->frame, .stream = r->stream,
+    .sport = r->sport, .dport = r->dport, .type = r->icmp_type,
+    .code = r->icmp_code, .family = r->icmp_family,
+  };
+  g_strlcpy(ev.router, r->icmp_from, ADDR_MAX);
+  TcpConn *t = capture_tcp(c, r->stream);
+  g_array_append_val(t ? t->icmp : c->pending_icmp, ev);
+  c->icmp_errors++;
+  if (r->time_clamped)
+    c->time_clamped++;
+}
+
 void capture_add_row(Capture *c, const Row *r)
 {
+  if (r->is_icmp) {
+    add_icmp(c, r);
+    return;
+  }
   TcpConn *t = conn_for_row(c, r);
   int src = row_sender(t, r);
   if (src < 0) {
@@ -121,6 +146,12 @@ void capture_add_row(Capture *c, const Row *r)
     .tsval = r->tsval,
   };
   take_options(t, &p, r);
+  if (r->options_cut) {
+    p.mptcp_subtypes |= PKT_OPTIONS_CUT;
+    c->options_cut++;
+  }
+  if (r->time_clamped)
+    c->time_clamped++;
   if (t->ws_mptcp_stream < 0 && r->mptcp_stream >= 0)
     t->ws_mptcp_stream = r->mptcp_stream;
   g_array_append_val(t->packets, p);
@@ -133,8 +164,24 @@ static gint by_stream(gconstpointer a, gconstpointer b)
   return x->stream < y->stream ? -1 : x->stream > y->stream;
 }
 
+/* ICMP errors that came before their connection's first packet */
+static void settle_icmp(Capture *c)
+{
+  c->icmp_unmatched = 0;
+  for (guint i = c->pending_icmp->len; i-- > 0; ) {   /* keeps frame order */
+    const IcmpEvent *ev = &g_array_index(c->pending_icmp, IcmpEvent, i);
+    TcpConn *t = capture_tcp(c, ev->stream);
+    if (t)
+      g_array_prepend_val(t->icmp, *ev);
+    else
+      c->icmp_unmatched++;
+  }
+  g_array_set_size(c->pending_icmp, 0);
+}
+
 void capture_finish(Capture *c)
 {
+  settle_icmp(c);
   g_ptr_array_sort(c->tcp, by_stream);
   roles_decide(c);
   mptcp_link(c);

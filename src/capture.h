@@ -14,8 +14,9 @@
 
 /* DSS mapping carried implicitly by a v1 MP_CAPABLE with a data length */
 #define DSS_IMPLICIT 0x80
-/* in Packet.mptcp_subtypes: the snap length cut some of its TCP options,
- * so what they said is unknown */
+/* in Packet.mptcp_subtypes: the capture cut this packet's TCP options
+ * (wholly or partly, by its snap length): which MPTCP options it carried,
+ * and so how its payload maps to the data sequence, is unknown */
 #define PKT_OPTIONS_CUT 0x8000
 
 typedef struct {
@@ -39,6 +40,20 @@ typedef struct {
   MptcpOpt opt;
 } MptcpEvent;
 
+/* An ICMP or ICMPv6 error (destination unreachable, time exceeded...)
+ * quoting a packet of a TCP connection: a router saying a path failed.
+ * Not a packet of the connection. */
+typedef struct {
+  gint64 time_ns;
+  guint32 frame;
+  guint32 stream;       /* tcp.stream of the quoted packet */
+  guint16 sport, dport; /* the quoted packet's ports */
+  guint8 type, code;
+  guint8 family;        /* 4: ICMP, 6: ICMPv6 */
+  guint8 reserved;
+  char router[ADDR_MAX];/* the address that sent the error */
+} IcmpEvent;
+
 typedef enum {
   ROLE_FROM_SYN, ROLE_FROM_SYNACK, ROLE_FROM_MPTCP, ROLE_FROM_PORTS
 } RoleSource;
@@ -56,11 +71,15 @@ typedef struct TcpConn {
   RoleSource role_source;
   GArray *packets;             /* Packet, in capture order */
   GArray *events;              /* MptcpEvent: every non-DSS MPTCP option */
+  GArray *icmp;                /* IcmpEvent: errors quoting its packets */
   gint64 ws_mptcp_stream;      /* Wireshark's mptcp.stream, -1 if none */
   /* MPTCP, set by capture_finish() */
   SubflowKind kind;
   struct MptcpConn *mptcp;     /* connection it belongs to, or NULL */
   gboolean towards_server;     /* join: opened towards the MPTCP server */
+  gboolean linked_inferred;    /* joined by evidence, not by a token (its
+                                  options were cut: see mptcp_link.c) */
+  guint32 orphan_id;           /* orphan: the id its MptcpConn goes by */
   gboolean has_join_syn;       /* an MP_JOIN SYN with a token was seen */
   guint32 join_token;          /* the token that SYN carried */
   gint addr_id[2];             /* join: address ids per endpoint, -1 unset */
@@ -86,6 +105,12 @@ typedef struct {
                                   it can be summarised (keys unknown) */
   guint64 rows;                /* packets tshark exported, TCP or not */
   guint64 tcp_packets, bad_rows;
+  guint64 options_cut;         /* TCP packets with PKT_OPTIONS_CUT */
+  guint64 time_clamped;        /* packets stamped after 2262 (see row.h) */
+  guint64 icmp_errors;         /* ICMP errors quoting a TCP header */
+  GArray *pending_icmp;        /* IcmpEvent quoting a tcp.stream that had
+                                  no packet yet; attached by finish */
+  guint64 icmp_unmatched;      /* after finish: quoting no captured packet */
   gboolean truncated;
 } Capture;
 
@@ -99,6 +124,11 @@ void capture_finish(Capture *c);
 
 TcpConn *capture_tcp(const Capture *c, guint32 stream);
 MptcpConn *capture_mptcp(const Capture *c, guint32 id);
+
+/* The MPTCP option subtypes of a packet (bits 1 << subtype), without
+ * PKT_OPTIONS_CUT */
+static inline guint16 pkt_mptcp_options(const Packet *p)
+{ return p->mptcp_subtypes & (guint16)~PKT_OPTIONS_CUT; }
 
 /* endpoint index helpers */
 static inline int conn_server(const TcpConn *t) { return 1 - t->client; }

@@ -23,6 +23,9 @@ int cmd_load_pcap(Session *s, const CmdArgs *a)
     json_int(b, "mptcp_connections", s->cap->mptcp->len);
     json_int(b, "orphan_subflows", s->cap->orphans->len);
     json_bool(b, "truncated", s->cap->truncated);
+    json_int(b, "options_cut_packets", (gint64)s->cap->options_cut);
+    json_int(b, "icmp_errors", (gint64)s->cap->icmp_errors);
+    json_int(b, "time_clamped_packets", (gint64)s->cap->time_clamped);
     json_builder_end_object(b);
     json_print(b);
   } else if (!s->load.quiet) {

@@ -5,13 +5,14 @@
 #include "tcp_stats.h"
 #include <stdlib.h>
 
+/* the earliest packet time (capture times need not increase) */
 static gint64 capture_start(const Capture *c)
 {
   gint64 t0 = G_MAXINT64;
   for (guint i = 0; i < c->tcp->len; i++) {
     const TcpConn *t = g_ptr_array_index(c->tcp, i);
-    const Packet *p = &g_array_index(t->packets, Packet, 0);
-    if (p->time_ns < t0) t0 = p->time_ns;
+    for (guint k = 0; k < t->packets->len; k++)
+      t0 = MIN(t0, g_array_index(t->packets, Packet, k).time_ns);
   }
   return t0;
 }
@@ -43,21 +44,27 @@ static void tcp_row(Table *tb, const TcpConn *t, gint64 t0)
   g_free(sv);
 }
 
+typedef struct { const Capture *c; gint64 t0; } TcpList;
+
+static void tcp_list_head(JsonBuilder *b, const void *user)
+{
+  json_str(b, "capture", ((const TcpList *)user)->c->path);
+}
+
+static void tcp_list_item(JsonBuilder *b, guint i, const void *user)
+{
+  const TcpList *l = user;
+  json_tcp_conn(b, g_ptr_array_index(l->c->tcp, i), l->t0);
+}
+
 int cmd_list_tcp(Session *s, const CmdArgs *a)
 {
   const Capture *c = s->cap;
   gint64 t0 = capture_start(c);
-  if (a->json) {
-    JsonBuilder *b = json_builder_new();
-    json_builder_begin_object(b);
-    json_str(b, "capture", c->path);
-    json_builder_set_member_name(b, "tcp_connections");
-    json_builder_begin_array(b);
-    for (guint i = 0; i < c->tcp->len; i++)
-      json_tcp_conn(b, g_ptr_array_index(c->tcp, i), t0);
-    json_builder_end_array(b);
-    json_builder_end_object(b);
-    json_print(b);
+  if (a->json) {        /* streamed: its size grows with the capture */
+    TcpList l = { c, t0 };
+    json_print_streamed(tcp_list_head, "tcp_connections", c->tcp->len,
+                        tcp_list_item, &l);
     return 0;
   }
   printf("%s: %u TCP connections\n", c->path, c->tcp->len);

@@ -7,21 +7,19 @@
 #include "table.h"
 #include "units.h"
 
-/* the connection's first packet, either way */
-static gint64 conn_start(const MptcpAnalysis *a)
+/* From the earliest to the latest packet of any subflow (capture times
+ * need not increase); *start gets the earliest. */
+static gint64 duration(const MptcpConn *m, gint64 *start)
 {
-  const MptcpDir *s = &a->dir[TO_SERVER], *c = &a->dir[TO_CLIENT];
-  if (!s->packets || !c->packets)
-    return s->packets ? s->first_ns : c->first_ns;
-  return MIN(s->first_ns, c->first_ns);
-}
-
-static gint64 duration(const MptcpAnalysis *a)
-{
-  const MptcpDir *s = &a->dir[TO_SERVER], *c = &a->dir[TO_CLIENT];
-  if (!s->packets || !c->packets)
-    return s->packets ? s->last_ns - s->first_ns : c->last_ns - c->first_ns;
-  return MAX(s->last_ns, c->last_ns) - MIN(s->first_ns, c->first_ns);
+  gint64 first = G_MAXINT64, last = G_MININT64;
+  for (guint k = 0; k < m->subflows->len; k++) {
+    TcpStats st;
+    tcp_stats(g_ptr_array_index(m->subflows, k), &st);
+    first = MIN(first, st.first_ns);
+    last = MAX(last, st.last_ns);
+  }
+  *start = first;
+  return last - first;
 }
 
 static void json_subflows(JsonBuilder *b, const MptcpAnalysis *a, int d)
@@ -177,7 +175,7 @@ static void print_subflows(const MptcpAnalysis *a, int d)
 }
 
 static void print_direction(const MptcpAnalysis *a, int d, gint64 dur,
-                            gboolean full)
+                            gint64 start, gboolean full)
 {
   const MptcpDir *D = &a->dir[d];
   char *wire = fmt_bytes(D->throughput_bytes), *app = fmt_bytes(D->application_bytes);
@@ -194,7 +192,7 @@ static void print_direction(const MptcpAnalysis *a, int d, gint64 dur,
   else if (full && D->data_fin)
     printf("  DATA_FIN at relative DSN %" G_GUINT64_FORMAT ", %.6f s after "
            "the first packet; highest data ACK %" G_GUINT64_FORMAT "\n",
-           D->data_fin_dsn, ns_to_s(D->data_fin_ns - conn_start(a)),
+           D->data_fin_dsn, ns_to_s(MAX(D->data_fin_ns, start) - start),
            D->data_acked);
   else if (full)
     printf("  no DATA_FIN; highest data ACK %" G_GUINT64_FORMAT "\n",
@@ -209,7 +207,7 @@ int cmd_mptcp_summary(Session *s, const CmdArgs *a)
   if (!m)
     return 1;
   MptcpAnalysis *an = mptcp_analyse(m);
-  gint64 dur = duration(an);
+  gint64 start, dur = duration(m, &start);
   if (a->json) {
     JsonBuilder *b = json_builder_new();
     json_builder_begin_object(b);
@@ -239,7 +237,7 @@ int cmd_mptcp_summary(Session *s, const CmdArgs *a)
     if (a->full)
       print_mptcp_conn(m, stdout);
     for (int d = 0; d < 2; d++)
-      print_direction(an, d, dur, a->full);
+      print_direction(an, d, dur, start, a->full);
     if (a->full)
       print_events(m, stdout);
   }

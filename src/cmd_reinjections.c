@@ -46,7 +46,7 @@ static void json_reinjections(const Capture *c, const MptcpAnalysis *an)
       json_int(b, "length", (gint64)r->length);
       json_ids(b, "original_frames", r->orig_frames);
       json_ids(b, "original_tcp_streams", r->orig_streams);
-      if (r->orig_time_ns >= 0)
+      if (r->orig_time_ns >= 0 && r->time_ns >= r->orig_time_ns)
         json_double(b, "delay_s", ns_to_s(r->time_ns - r->orig_time_ns));
       else
         json_null(b, "delay_s");
@@ -78,7 +78,7 @@ static void print_reinjections(const MptcpAnalysis *an)
       table_add(tb, "%" G_GUINT64_FORMAT, r->length);
       table_add(tb, "%s", f);
       table_add(tb, "%s", s);
-      if (r->orig_time_ns >= 0)
+      if (r->orig_time_ns >= 0 && r->time_ns >= r->orig_time_ns)
         table_add(tb, "%.6f", ns_to_s(r->time_ns - r->orig_time_ns));
       else
         table_add(tb, "-");

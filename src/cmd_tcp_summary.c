@@ -2,6 +2,7 @@
  * and retransmitted bytes, throughput and goodput of one TCP connection. */
 #include "commands.h"
 #include "describe.h"
+#include "icmp_events.h"
 #include "tcp_analysis.h"
 #include "units.h"
 
@@ -34,9 +35,11 @@ static void json_opt_time(JsonBuilder *b, const char *name, gint64 ns)
   else json_null(b, name);
 }
 
+/* null when either end is unknown, or when the capture's clock went
+ * backwards between them (a negative interval is no measurement) */
 static void json_interval(JsonBuilder *b, const char *name, gint64 a, gint64 z)
 {
-  if (a >= 0 && z >= 0) json_double(b, name, ns_to_s(z - a));
+  if (a >= 0 && z >= a) json_double(b, name, ns_to_s(z - a));
   else json_null(b, name);
 }
 
@@ -65,14 +68,20 @@ static void print_handshake(const TcpConn *t)
 {
   TcpHandshake h;
   tcp_handshake(t, &h);
-  if (h.syn_ns >= 0 && h.synack_ns >= 0)
+  if (h.syn_ns >= 0 && h.synack_ns >= h.syn_ns)
     printf("handshake: SYN -> SYN/ACK %.6f s", ns_to_s(h.synack_ns - h.syn_ns));
+  else if (h.syn_ns >= 0 && h.synack_ns >= 0)
+    printf("handshake: SYN -> SYN/ACK unknown (the capture's clock goes back)");
   else
     printf("handshake: not captured in full");
-  if (h.synack_ns >= 0 && h.ack_ns >= 0)
+  if (h.synack_ns >= 0 && h.ack_ns >= h.synack_ns)
     printf(", SYN/ACK -> ACK %.6f s", ns_to_s(h.ack_ns - h.synack_ns));
   printf("\nteardown: %s%s\n", h.first_fin_ns >= 0 ? "FIN seen" : "no FIN",
          h.rst_ns >= 0 ? ", RST seen" : "");
+  if (t->icmp->len) {
+    printf("path errors (ICMP): %u\n", t->icmp->len);
+    print_icmp_tcp(t, "  ", stdout);
+  }
 }
 
 static void json_dir(JsonBuilder *b, const TcpDirSummary *d, int dir,
@@ -139,6 +148,7 @@ int cmd_tcp_summary(Session *s, const CmdArgs *a)
       json_builder_set_member_name(b, "connection");
       json_tcp_conn(b, t, 0);
       json_handshake(b, t);
+      json_icmp_tcp(b, t);
     }
     json_builder_set_member_name(b, "directions");
     json_builder_begin_array(b);

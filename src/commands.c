@@ -5,6 +5,7 @@
  * one more argument than it needs; else it uses the loaded capture.
  * "-1" is an argument (a bad stream id), not an option. */
 #include "commands.h"
+#include "output.h"
 #include <math.h>
 #include <string.h>
 
@@ -229,6 +230,8 @@ int command_run_argv(Session *s, int argc, char **argv)
   if (!(c->flags & CMD_CAPTURE) ||
       cmd_take_capture(s, c->name, &a, c->n_args) == 0)
     rc = c->run(s, &a);
+  if (output_check() != 0)
+    rc = 1;
 out:
   g_ptr_array_free(pos, TRUE);
   return rc;

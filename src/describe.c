@@ -1,6 +1,7 @@
 /* describe.c - text and JSON views of connections and subflows. */
 #include "describe.h"
 #include "events.h"
+#include "icmp_events.h"
 #include "table.h"
 #include "tcp_stats.h"
 #include <string.h>
@@ -28,7 +29,7 @@ gint64 tcp_mptcp_stream(const TcpConn *t)
 {
   if (t->mptcp)
     return t->mptcp->id;
-  return t->kind == SUBFLOW_ORPHAN ? t->ws_mptcp_stream : -1;
+  return t->kind == SUBFLOW_ORPHAN ? (gint64)t->orphan_id : -1;
 }
 
 static void json_roles(JsonBuilder *b, const TcpConn *t)
@@ -65,7 +66,18 @@ void json_tcp_conn(JsonBuilder *b, const TcpConn *t, gint64 t0_ns)
   if (ms >= 0) json_int(b, "mptcp_stream", ms);
   else json_null(b, "mptcp_stream");
   json_str(b, "subflow", subflow_kind_name(t->kind));
+  json_int(b, "options_cut_packets", (gint64)st.options_cut);
+  json_int(b, "icmp_errors", t->icmp->len);
   json_builder_end_object(b);
+}
+
+const char *linked_by(const TcpConn *t)
+{
+  switch (t->kind) {
+  case SUBFLOW_INITIAL: return "mp_capable";
+  case SUBFLOW_JOIN: return t->linked_inferred ? "inferred" : "token";
+  default: return "none";
+  }
 }
 
 void json_subflow(JsonBuilder *b, const TcpConn *t)
@@ -79,6 +91,7 @@ void json_subflow(JsonBuilder *b, const TcpConn *t)
     json_str(b, "towards", t->towards_server ? "server" : "client");
     json_bool(b, "initial", t->kind == SUBFLOW_INITIAL);
   }
+  json_str(b, "linked_by", linked_by(t));
   if (t->has_join_syn)
     json_int(b, "join_token", t->join_token);
   else
@@ -90,8 +103,13 @@ void json_subflow(JsonBuilder *b, const TcpConn *t)
     else
       json_null(b, r == 0 ? "client_addr_id" : "server_addr_id");
   }
-  if (t->kind == SUBFLOW_ORPHAN)
-    json_int(b, "wireshark_mptcp_stream", t->ws_mptcp_stream);
+  if (t->kind == SUBFLOW_ORPHAN) {
+    json_int(b, "mptcp_stream", t->orphan_id);
+    if (t->ws_mptcp_stream >= 0)
+      json_int(b, "wireshark_mptcp_stream", t->ws_mptcp_stream);
+    else
+      json_null(b, "wireshark_mptcp_stream");
+  }
   json_builder_end_object(b);
 }
 
@@ -128,6 +146,7 @@ void json_mptcp_conn(JsonBuilder *b, const MptcpConn *m, const char *capture)
     json_subflow(b, g_ptr_array_index(m->subflows, i));
   json_builder_end_array(b);
   json_events(b, m, FALSE);
+  json_icmp_mptcp(b, m);
   json_builder_end_object(b);
 }
 
@@ -155,7 +174,8 @@ static void subflow_rows(Table *tb, const TcpConn *t)
       table_add(tb, "no handshake");
   } else {
     table_add(tb, "%s", t->towards_server ? "server" : "client");
-    table_add(tb, "%s", t->kind == SUBFLOW_INITIAL ? "initial" : "join");
+    table_add(tb, "%s", t->kind == SUBFLOW_INITIAL ? "initial"
+                        : t->linked_inferred ? "join (inferred)" : "join");
   }
   char ids[2][8];
   for (int r = 0; r < 2; r++) {
@@ -197,6 +217,16 @@ void print_mptcp_conn(const MptcpConn *m, FILE *out)
   }
   print_subflow_table(m->subflows, "subflow", out);
   print_signal_counts(m, out);
+  for (guint k = 0; k < m->subflows->len; k++)
+    if (((const TcpConn *)g_ptr_array_index(m->subflows, k))->linked_inferred) {
+      fprintf(out, "  (inferred: a subflow whose TCP options the capture cut, "
+              "linked by its server address and time, not by a token)\n");
+      break;
+    }
+  if (icmp_count_mptcp(m)) {
+    fprintf(out, "  path errors (ICMP): %u\n", icmp_count_mptcp(m));
+    print_icmp_mptcp(m, "    ", out);
+  }
 }
 
 void print_orphans(const Capture *c, FILE *out)

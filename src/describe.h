@@ -10,6 +10,9 @@
 char *endpoint_text(const TcpConn *t, int endpoint);
 const char *role_source_name(RoleSource r);
 const char *subflow_kind_name(SubflowKind k);
+/* how a subflow was tied to its connection: "mp_capable" (the initial
+ * one), "token" (an MP_JOIN), "inferred" (options cut), "none" */
+const char *linked_by(const TcpConn *t);
 /* mptcp.stream of a TCP connection: its connection's id, an orphan's
  * Wireshark number, or -1 for plain TCP */
 gint64 tcp_mptcp_stream(const TcpConn *t);

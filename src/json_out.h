@@ -14,5 +14,15 @@ void json_null(JsonBuilder *b, const char *name);
 void json_time(JsonBuilder *b, const char *name, gint64 ns);
 /* Print the builder's document on stdout and free the builder. */
 void json_print(JsonBuilder *b);
+/* The builder's document as pretty text (g_free it); frees the builder. */
+char *json_text(JsonBuilder *b);
+/* Print a document whose last member, named array, is an array of n
+ * objects, one object at a time: head builds every other member (the
+ * array member is added empty), item builds object i. Byte for byte what
+ * json_print() prints for the whole document, in memory for one object. */
+void json_print_streamed(void (*head)(JsonBuilder *b, const void *user),
+                         const char *array, guint n,
+                         void (*item)(JsonBuilder *b, guint i, const void *user),
+                         const void *user);
 
 #endif

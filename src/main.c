@@ -5,6 +5,8 @@
  * standard input when it is not a terminal), or the interactive shell. */
 #include "commands.h"
 #include "shell.h"
+#include "output.h"
+#include "script.h"
 #include "stats.h"
 #include <stdio.h>
 #include <string.h>
@@ -35,19 +37,27 @@ static void usage(FILE *out)
 /* Run the command lines of a stream, stopping at the first failure. */
 static int run_script(Session *s, FILE *in, const char *name)
 {
-  char *line = NULL;
-  size_t cap = 0;
-  int rc = 0, lineno = 0;
-  while (!s->quit && getline(&line, &cap, in) >= 0) {
-    lineno++;
-    line[strcspn(line, "\r\n")] = '\0';
-    rc = command_run_line(s, line);
+  ScriptReader r;
+  ScriptStatus st;
+  int rc = 0;
+  script_reader_init(&r, in);
+  while (!s->quit && (st = script_next_line(&r)) != SCRIPT_END) {
+    if (st == SCRIPT_NUL) {
+      rc = report_error("%s:%d: a NUL byte in the line (not a text script)",
+                        name, r.lineno);
+      break;
+    }
+    rc = command_run_line(s, r.line->str);
     if (rc) {
-      report_error("%s:%d: stopped at this failed command", name, lineno);
+      if (!output_failed())
+        report_error("%s:%d: stopped at this failed command", name,
+                     r.lineno);
       break;
     }
   }
-  free(line);
+  if (!rc && ferror(in))
+    rc = report_error("%s: %s", name, g_strerror(errno));
+  script_reader_clear(&r);
   return rc;
 }
 
@@ -96,8 +106,14 @@ int main(int argc, char **argv)
       g_free(s.load.cache_dir);
       s.load.cache_dir = g_strdup(argv[++i]);
     }
-    else if (strcmp(o, "--version") == 0) { puts("mptcpanalyzer " VERSION); return 0; }
-    else if (strcmp(o, "-h") == 0 || strcmp(o, "--help") == 0) { usage(stdout); return 0; }
+    else if (strcmp(o, "--version") == 0) {
+      puts("mptcpanalyzer " VERSION);
+      return output_close();
+    }
+    else if (strcmp(o, "-h") == 0 || strcmp(o, "--help") == 0) {
+      usage(stdout);
+      return output_close();
+    }
     else if (strcmp(o, "--") == 0) { i++; break; }
     else { report_error("unknown option %s", o); usage(stderr); return 2; }
   }
@@ -114,5 +130,7 @@ int main(int argc, char **argv)
   if (show_stats)
     run_stats_print(&stats, s.cap ? s.cap->rows : 0);
   session_clear(&s);
+  if (output_close() != 0)
+    rc = 1;
   return rc;
 }

@@ -5,9 +5,21 @@
  * and IDSNs are derived here; joins are linked through our own token
  * tables (one for server tokens, one for client tokens), so a join opened
  * by the server towards the client is recognised as such. Wireshark's
- * mptcp.stream is used only to number connections as Wireshark does. */
+ * mptcp.stream is used only to number connections as Wireshark does.
+ *
+ * Two connections with the same keys (Wireshark numbers both 0) are both
+ * kept: the first keeps Wireshark's number, the second gets the next
+ * number above every one Wireshark gave, and a join goes to the last of
+ * them that started before its SYN. A subflow whose every packet lost its
+ * TCP options to the snap length carries no token; it is linked "by
+ * inference" when exactly one connection fits: its server address and
+ * port are those of the connection's subflows or one the server announced
+ * (ADD_ADDR), and it starts within the connection's lifetime. */
 #include "mptcp_link.h"
 #include "mptcp_crypto.h"
+#include "tcp_stats.h"
+#include <string.h>
+#include <arpa/inet.h>
 
 typedef struct {
   gboolean seen[2], has[2];
@@ -86,9 +98,46 @@ static gboolean has_mptcp_option(const TcpConn *t)
   if (t->events->len)
     return TRUE;
   for (guint i = 0; i < t->packets->len; i++)
-    if (g_array_index(t->packets, Packet, i).mptcp_subtypes)
+    if (pkt_mptcp_options(&g_array_index(t->packets, Packet, i)))
       return TRUE;
   return FALSE;
+}
+
+/* The start of a connection: the first packet time of its initial
+ * subflow. */
+static gint64 conn_start(const MptcpConn *m)
+{
+  TcpStats st;
+  tcp_stats(g_ptr_array_index(m->subflows, 0), &st);
+  return st.first_ns;
+}
+
+/* The first time of an MP_JOIN SYN */
+static gint64 syn_time(const TcpConn *t)
+{
+  for (guint i = 0; i < t->packets->len; i++) {
+    const Packet *p = &g_array_index(t->packets, Packet, i);
+    if (p->tcp_flags & TCP_SYN)
+      return p->time_ns;
+  }
+  return g_array_index(t->packets, Packet, 0).time_ns;
+}
+
+/* Several connections can have the same keys (a client reusing them, or
+ * captures merged): a join goes to the last one started before it. */
+static MptcpConn *by_time(GPtrArray *same_token, gint64 when)
+{
+  MptcpConn *best = NULL;
+  if (!same_token)
+    return NULL;
+  if (same_token->len == 1)
+    return g_ptr_array_index(same_token, 0);
+  for (guint i = 0; i < same_token->len; i++) {
+    MptcpConn *m = g_ptr_array_index(same_token, i);
+    if (!best || conn_start(m) <= when)
+      best = m;
+  }
+  return best;
 }
 
 static void link_join(Capture *c, TcpConn *t, GHashTable *tokens[2])
@@ -96,12 +145,15 @@ static void link_join(Capture *c, TcpConn *t, GHashTable *tokens[2])
   const MptcpOpt *syn = join_syn(t);
   MptcpConn *m = NULL;
   if (syn) {
+    gint64 when = syn_time(t);
     t->has_join_syn = TRUE;
     t->join_token = syn->token;
-    m = g_hash_table_lookup(tokens[1], GUINT_TO_POINTER(syn->token));
+    m = by_time(g_hash_table_lookup(tokens[1], GUINT_TO_POINTER(syn->token)),
+                when);
     t->towards_server = m != NULL;
     if (!m)
-      m = g_hash_table_lookup(tokens[0], GUINT_TO_POINTER(syn->token));
+      m = by_time(g_hash_table_lookup(tokens[0],
+                                      GUINT_TO_POINTER(syn->token)), when);
   }
   if (m) {
     t->kind = SUBFLOW_JOIN;
@@ -112,7 +164,6 @@ static void link_join(Capture *c, TcpConn *t, GHashTable *tokens[2])
     t->towards_server = TRUE;
     g_ptr_array_add(c->orphans, t);
     MptcpConn *alone = g_new0(MptcpConn, 1);
-    alone->id = (guint32)MAX(t->ws_mptcp_stream, 0);
     alone->version = -1;
     alone->subflows = g_ptr_array_new();
     g_ptr_array_add(alone->subflows, t);
@@ -126,8 +177,20 @@ static gint by_id(gconstpointer a, gconstpointer b)
   return x->id < y->id ? -1 : x->id > y->id;
 }
 
+/* Wireshark's number when it is free, else the next above all of its. */
+static guint32 take_id(GHashTable *used, gint64 wanted, guint32 *next)
+{
+  guint32 id = wanted >= 0 &&
+               !g_hash_table_contains(used, GUINT_TO_POINTER((guint32)wanted))
+               ? (guint32)wanted : (*next)++;
+  g_hash_table_add(used, GUINT_TO_POINTER(id));
+  return id;
+}
+
+/* Every connection and orphan gets an id of its own (see the top). */
 static void number_connections(Capture *c)
 {
+  GHashTable *used = g_hash_table_new(g_direct_hash, g_direct_equal);
   guint32 next = 0;
   for (guint i = 0; i < c->tcp->len; i++) {
     const TcpConn *t = g_ptr_array_index(c->tcp, i);
@@ -137,33 +200,143 @@ static void number_connections(Capture *c)
   for (guint i = 0; i < c->mptcp->len; i++) {
     MptcpConn *m = g_ptr_array_index(c->mptcp, i);
     const TcpConn *first = g_ptr_array_index(m->subflows, 0);
-    m->id = first->ws_mptcp_stream >= 0 ? (guint32)first->ws_mptcp_stream
-                                        : next++;
+    m->id = take_id(used, first->ws_mptcp_stream, &next);
+  }
+  for (guint i = 0; i < c->orphan_conns->len; i++) {
+    MptcpConn *m = g_ptr_array_index(c->orphan_conns, i);
+    TcpConn *t = g_ptr_array_index(m->subflows, 0);
+    t->orphan_id = m->id = take_id(used, t->ws_mptcp_stream, &next);
   }
   g_ptr_array_sort(c->mptcp, by_id);
+  g_hash_table_destroy(used);
+}
+
+/* ---- subflows whose options the snap length cut ---- */
+
+/* A subflow on a path the snap length cut: its SYNs (or, without a
+ * handshake, some packet) lost their options, and no packet shows an
+ * MPTCP option. A packet whose header has no options is not cut, so FINs
+ * and bare ACKs say nothing either way. */
+static gboolean options_cut_path(const TcpConn *t)
+{
+  gboolean any_cut = FALSE, syn_seen = FALSE, syn_cut = TRUE;
+  for (guint i = 0; i < t->packets->len; i++) {
+    const Packet *p = &g_array_index(t->packets, Packet, i);
+    gboolean cut = (p->mptcp_subtypes & PKT_OPTIONS_CUT) != 0;
+    if (pkt_mptcp_options(p))
+      return FALSE;
+    any_cut |= cut;
+    if (p->tcp_flags & TCP_SYN) {
+      syn_seen = TRUE;
+      syn_cut &= cut;
+    }
+  }
+  return syn_seen ? syn_cut : any_cut;
+}
+
+static gboolean same_endpoint(const TcpConn *a, int ea, const TcpConn *b,
+                              int eb)
+{
+  return a->port[ea] == b->port[eb] && strcmp(a->ip[ea], b->ip[eb]) == 0;
+}
+
+/* Is t's server an address of m's server host: the server end of one of
+ * its subflows opened towards the server, or an address it announced? */
+static gboolean serves(const MptcpConn *m, const TcpConn *t)
+{
+  const TcpConn *init = g_ptr_array_index(m->subflows, 0);
+  int ts = conn_server(t);
+  for (guint k = 0; k < m->subflows->len; k++) {
+    const TcpConn *u = g_ptr_array_index(m->subflows, k);
+    if (u->towards_server && same_endpoint(u, conn_server(u), t, ts))
+      return TRUE;
+    for (guint i = 0; i < u->events->len; i++) {
+      const MptcpEvent *e = &g_array_index(u->events, MptcpEvent, i);
+      const Packet *p = &g_array_index(u->packets, Packet, e->pkt);
+      char addr[INET6_ADDRSTRLEN];
+      if (e->opt.subtype != MPTCP_ADD_ADDR || (p->src == u->client) !=
+          !u->towards_server || e->opt.family == 0)
+        continue;
+      inet_ntop(e->opt.family == 6 ? AF_INET6 : AF_INET, e->opt.addr, addr,
+                sizeof addr);
+      guint16 port = e->opt.has_port ? e->opt.port : init->port[conn_server(init)];
+      if (port == t->port[ts] && strcmp(addr, t->ip[ts]) == 0)
+        return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+static void lifetime(const MptcpConn *m, gint64 *first, gint64 *last)
+{
+  *first = G_MAXINT64;
+  *last = G_MININT64;
+  for (guint k = 0; k < m->subflows->len; k++) {
+    TcpStats st;
+    tcp_stats(g_ptr_array_index(m->subflows, k), &st);
+    *first = MIN(*first, st.first_ns);
+    *last = MAX(*last, st.last_ns);
+  }
+}
+
+/* Link t to the one connection the evidence names; none if several. */
+static void infer_link(Capture *c, TcpConn *t)
+{
+  TcpStats st;
+  MptcpConn *found = NULL;
+  int n = 0;
+  tcp_stats(t, &st);
+  for (guint i = 0; i < c->mptcp->len; i++) {
+    MptcpConn *m = g_ptr_array_index(c->mptcp, i);
+    gint64 first, last;
+    lifetime(m, &first, &last);
+    if (st.first_ns >= first && st.first_ns <= last && serves(m, t)) {
+      found = m;
+      n++;
+    }
+  }
+  if (n != 1)
+    return;
+  t->kind = SUBFLOW_JOIN;
+  t->mptcp = found;
+  t->towards_server = TRUE;
+  t->linked_inferred = TRUE;
+  g_ptr_array_add(found->subflows, t);
 }
 
 void mptcp_link(Capture *c)
 {
-  GHashTable *tokens[2];   /* [0] client tokens, [1] server tokens */
+  GHashTable *tokens[2];   /* token -> GPtrArray of MptcpConn, by start */
+  GPtrArray *cut = g_ptr_array_new();
   for (int r = 0; r < 2; r++)
-    tokens[r] = g_hash_table_new(g_direct_hash, g_direct_equal);
+    tokens[r] = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+                                      (GDestroyNotify)g_ptr_array_unref);
   for (guint i = 0; i < c->tcp->len; i++) {
     MptcpConn *m = initial_subflow(g_ptr_array_index(c->tcp, i));
     if (!m)
       continue;
     g_ptr_array_add(c->mptcp, m);
-    for (int r = 0; r < 2; r++)
-      if (m->has_key[r] &&
-          !g_hash_table_contains(tokens[r], GUINT_TO_POINTER(m->token[r])))
-        g_hash_table_insert(tokens[r], GUINT_TO_POINTER(m->token[r]), m);
+    for (int r = 0; r < 2; r++) {
+      if (!m->has_key[r])
+        continue;
+      gpointer tok = GUINT_TO_POINTER(m->token[r]);
+      GPtrArray *list = g_hash_table_lookup(tokens[r], tok);
+      if (!list)
+        g_hash_table_insert(tokens[r], tok, list = g_ptr_array_new());
+      g_ptr_array_add(list, m);
+    }
   }
   for (guint i = 0; i < c->tcp->len; i++) {
     TcpConn *t = g_ptr_array_index(c->tcp, i);
     if (t->kind == SUBFLOW_NONE)
       link_join(c, t, tokens);
+    if (t->kind == SUBFLOW_NONE && options_cut_path(t))
+      g_ptr_array_add(cut, t);
   }
+  for (guint i = 0; i < cut->len; i++)
+    infer_link(c, g_ptr_array_index(cut, i));
   number_connections(c);
+  g_ptr_array_free(cut, TRUE);
   for (int r = 0; r < 2; r++)
     g_hash_table_destroy(tokens[r]);
 }

@@ -174,3 +174,15 @@ int mptcp_options_parse(const guint8 *opt, int len, MptcpOpt *out, int max)
   }
   return n;
 }
+
+gboolean mptcp_opt_valid(const MptcpOpt *o)
+{
+  const guint8 flags01[] = { o->has_send_key, o->has_recv_key, o->has_token,
+                             o->has_port, o->has_data_len };
+  for (gsize i = 0; i < sizeof flags01; i++)
+    if (flags01[i] > 1)
+      return FALSE;
+  return o->subtype < MPTCP_SUBTYPES && o->n_removed <= MPTCP_MAX_REMOVE &&
+         (o->family == 0 || o->family == 4 || o->family == 6) &&
+         o->version <= 0x0f;
+}

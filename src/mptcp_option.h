@@ -56,6 +56,9 @@ int hex_to_bytes(const char *hex, guint8 *out, int max);
 
 /* Parse a TCP option area; returns the number of MPTCP options stored. */
 int mptcp_options_parse(const guint8 *opt, int len, MptcpOpt *out, int max);
+/* TRUE when o could have come out of mptcp_options_parse(): every count
+ * and enumeration in range (for records read back from a file). */
+gboolean mptcp_opt_valid(const MptcpOpt *o);
 /* The TSval of the TCP timestamps option (kind 8) in an option area;
  * FALSE when there is none. */
 gboolean tcp_option_tsval(const guint8 *opt, int len, guint32 *tsval);

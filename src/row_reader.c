@@ -28,7 +28,8 @@ static void on_row(int c, void *data)
     for (int i = 0; i < rr->nfields; i++)
       fields[i] = rr->text + rr->offsets[i];
     switch (row_decode(fields, rr->nfields, &rr->row)) {
-    case ROW_OK: rr->cb(&rr->row, rr->user); break;
+    case ROW_OK:
+    case ROW_ICMP: rr->cb(&rr->row, rr->user); break;
     case ROW_NOT_TCP: break;
     case ROW_BAD: rr->bad_rows++; break;
     }
@@ -49,9 +50,40 @@ void row_reader_init(RowReader *rr, RowCallback cb, void *user)
   rr->user = user;
 }
 
+static void parse(RowReader *rr, const char *data, gsize len)
+{
+  if (len)
+    csv_parse(&rr->csv, data, len, on_field, on_row, rr);
+}
+
+/* Lines are handed to libcsv in runs; one that grows past ROW_LINE_MAX is
+ * ended there (an unreadable row) and the rest of it dropped. */
 void row_reader_feed(RowReader *rr, const char *data, gsize len)
 {
-  csv_parse(&rr->csv, data, len, on_field, on_row, rr);
+  const char *p = data, *end = data + len, *run = data;
+  while (p < end) {
+    const char *nl = memchr(p, '\n', (gsize)(end - p));
+    const char *stop = nl ? nl + 1 : end;
+    gsize seg = (gsize)(stop - p);
+    if (rr->skipping) {
+      rr->skipping = nl == NULL;
+      run = p = stop;
+      continue;
+    }
+    if (rr->line_len + seg > ROW_LINE_MAX) {
+      gsize keep = ROW_LINE_MAX - rr->line_len;
+      parse(rr, run, (gsize)(p - run) + keep);
+      rr->overflow = TRUE;
+      parse(rr, "\n", 1);
+      rr->line_len = 0;
+      rr->skipping = nl == NULL;
+      run = p = stop;
+      continue;
+    }
+    rr->line_len = nl ? 0 : rr->line_len + seg;
+    p = stop;
+  }
+  parse(rr, run, (gsize)(p - run));
 }
 
 void row_reader_finish(RowReader *rr)

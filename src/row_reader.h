@@ -8,6 +8,10 @@
 #include "row.h"
 
 #define ROW_TEXT_MAX 4096
+/* A line of tshark's output longer than this is no row of ours (ours are
+ * under 1 KiB): it is cut there, before libcsv (which would buffer all of
+ * it, a 1 GiB line in 1 GiB of memory), and counted as unreadable. */
+#define ROW_LINE_MAX 65536
 
 typedef void (*RowCallback)(const Row *row, void *user);
 
@@ -16,6 +20,8 @@ typedef struct {
   char text[ROW_TEXT_MAX];     /* the current row's fields, NUL-separated */
   int used, nfields, offsets[N_FIELDS];
   gboolean overflow;
+  gsize line_len;              /* bytes of the current line fed so far */
+  gboolean skipping;           /* dropping the rest of an overlong line */
   guint64 rows, bad_rows;
   RowCallback cb;
   void *user;

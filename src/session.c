@@ -104,7 +104,16 @@ Capture *session_open(Session *s, const char *path, GError **err)
   if (c->bad_rows)
     warn(s, "%s: %" G_GUINT64_FORMAT " packets could not be read and were "
          "skipped", path, c->bad_rows);
+  if (c->options_cut)
+    warn(s, "%s: the snap length cut the TCP options of %" G_GUINT64_FORMAT
+         " packets: their MPTCP options are unknown", path, c->options_cut);
+  if (c->time_clamped)
+    warn(s, "%s: %" G_GUINT64_FORMAT " packets are stamped after April 2262, "
+         "beyond what is kept: shown at that date", path, c->time_clamped);
   capture_finish(c);
+  if (c->icmp_unmatched)
+    warn(s, "%s: %" G_GUINT64_FORMAT " ICMP errors quote a TCP connection "
+         "with no packet in the capture", path, c->icmp_unmatched);
   return c;
 }
 

@@ -18,9 +18,11 @@ void tcp_summarise(const TcpConn *t, TcpDirSummary out[2])
   for (guint i = 0; i < t->packets->len; i++) {
     const Packet *p = &g_array_index(t->packets, Packet, i);
     TcpDirSummary *o = &out[pkt_dir(t, p)];
-    if (o->packets++ == 0)
+    /* earliest and latest: capture times need not increase */
+    if (o->packets++ == 0 || p->time_ns < o->first_ns)
       o->first_ns = p->time_ns;
-    o->last_ns = p->time_ns;
+    if (o->packets == 1 || p->time_ns > o->last_ns)
+      o->last_ns = p->time_ns;
     if ((p->tcp_flags & TCP_SYN) && o->syn_ns < 0) o->syn_ns = p->time_ns;
     if ((p->tcp_flags & TCP_FIN) && o->fin_ns < 0) o->fin_ns = p->time_ns;
     o->syn |= (p->tcp_flags & TCP_SYN) != 0;
@@ -28,9 +30,10 @@ void tcp_summarise(const TcpConn *t, TcpDirSummary out[2])
     o->rst |= (p->tcp_flags & TCP_RST) != 0;
     if (!p->len)
       continue;
-    if (o->data_packets++ == 0)
+    if (o->data_packets++ == 0 || p->time_ns < o->first_data_ns)
       o->first_data_ns = p->time_ns;
-    o->last_data_ns = p->time_ns;
+    if (o->data_packets == 1 || p->time_ns > o->last_data_ns)
+      o->last_data_ns = p->time_ns;
     guint64 start = seqtrack_rel(&seq[p->src], p->seq);
     o->payload_bytes += p->len;
     o->unique_bytes += iset_add(&sets[p->src], start, start + p->len);

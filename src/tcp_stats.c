@@ -16,6 +16,7 @@ void tcp_stats(const TcpConn *t, TcpStats *s)
     }
     if (p->tcp_flags & TCP_FIN) s->fin[d] = TRUE;
     if (p->tcp_flags & TCP_RST) s->rst[d] = TRUE;
+    if (p->mptcp_subtypes & PKT_OPTIONS_CUT) s->options_cut++;
     if (i == 0 || p->time_ns < s->first_ns) s->first_ns = p->time_ns;
     if (i == 0 || p->time_ns > s->last_ns) s->last_ns = p->time_ns;
   }

@@ -9,7 +9,8 @@ enum { TO_SERVER = 0, TO_CLIENT = 1 };
 typedef struct {
   guint64 packets[2], bytes[2];     /* indexed by TO_SERVER / TO_CLIENT */
   gboolean syn, synack, fin[2], rst[2];
-  gint64 first_ns, last_ns;
+  gint64 first_ns, last_ns;         /* earliest and latest packet times */
+  guint64 options_cut;              /* packets with PKT_OPTIONS_CUT */
 } TcpStats;
 
 void tcp_stats(const TcpConn *t, TcpStats *s);
