@@ -26,12 +26,15 @@ typedef struct {
 
 void plot_kinds_help(FILE *out)
 {
-  fprintf(out, "  kinds:\n");
+  fprintf(out, "  kinds (STREAM is a tcp.stream for tcp-*, else an "
+          "mptcp.stream):\n");
   for (const PlotKind *k = plot_kinds; k->name; k++)
-    fprintf(out, "    %-17s %s %s%s: %s\n", k->name,
-            (k->needs & KIND_TCP) ? "TCP_STREAM" : "MPTCP_STREAM",
-            (k->needs & KIND_PEER) ? "CAPTURE2 " : "",
-            k->build ? "" : "(coming, needs two captures)", k->summary);
+    if (k->build)
+      fprintf(out, "    %-17s %s\n", k->name, k->summary);
+  fprintf(out, "  coming (they need two captures, CAPTURE2):\n");
+  for (const PlotKind *k = plot_kinds; k->name; k++)
+    if (!k->build)
+      fprintf(out, "    %-17s %s\n", k->name, k->summary);
   fprintf(out, "  -o FILE: .png (default), .svg or .pdf; --term: draw on the "
           "terminal;\n  --data FILE: the plotted series as tab-separated "
           "values (# comment lines first)\n");
@@ -188,7 +191,8 @@ static gboolean draw_term(const Gnuplot *gp, const Plot *p,
 {
   GString *notes = g_string_new(NULL);
   PlotTarget t = r->target;
-  t.height = MAX(t.height - 1 - wrap_notes(p, t.width - 1, notes), 12);
+  int note_lines = wrap_notes(p, t.width - 1, notes);
+  t.height = MAX(t.height - 1 - note_lines, 12);
   GString *script = plot_script(p, &t);
   char *out = NULL;
   gboolean ok = gnuplot_run(gp, script, -1, &out, err) &&

@@ -35,7 +35,7 @@ const Command command_table[] = {
     cmd_list_reinjections },
   { "plot", "", "KIND [CAPTURE] STREAM [CAPTURE2]", 2,
     CMD_JSON | CMD_VARIADIC,
-    "-o=FILE --term --data=FILE --towards=DIR --window=SECONDS "
+    "-o=FILE --term --data=FILE --towards=server|client --window=SECONDS "
     "--clock-offset=SECONDS",
     "draw a connection over time with gnuplot (PNG, SVG, PDF, terminal)",
     "plot mptcp-dsn fixtures/v1-lossy-client.pcapng 0 -o dsn.png",

@@ -33,6 +33,7 @@ void plot_free(Plot *p)
     PlotLayer *l = &g_array_index(p->layers, PlotLayer, i);
     g_free(l->using);
     g_free(l->title);
+    g_free(l->term_title);
   }
   g_array_free(p->layers, TRUE);
   g_ptr_array_free(p->series, TRUE);
@@ -66,8 +67,19 @@ void plot_layer(Plot *p, guint series, int panel, const char *using,
                 const char *style, int colour, const char *title)
 {
   PlotLayer l = { series, panel, g_strdup(using), style, colour,
-                  g_strdup(title) };
+                  g_strdup(title), NULL, NULL };
   g_array_append_val(p->layers, l);
+}
+
+void plot_term(Plot *p, const char *style, const char *title)
+{
+  PlotLayer *l = &g_array_index(p->layers, PlotLayer, p->layers->len - 1);
+  if (style)
+    l->term_style = style;
+  if (title) {
+    g_free(l->term_title);
+    l->term_title = g_strdup(title);
+  }
 }
 
 void plot_note(Plot *p, const char *fmt, ...)

@@ -38,6 +38,10 @@ typedef struct {
   const char *style;    /* gnuplot "with" clause, colour not included */
   int colour;           /* palette index, or COLOUR_* */
   char *title;          /* legend text, NULL for none */
+  /* on the text terminal, where thin bars vanish and dash types do not
+   * exist: another "with" clause and legend text; NULL: the same */
+  const char *term_style;
+  char *term_title;
 } PlotLayer;
 
 typedef struct {
@@ -78,6 +82,9 @@ static inline PlotSeries *plot_get(const Plot *p, guint s)
 { return g_ptr_array_index(p->series, s); }
 void plot_layer(Plot *p, guint series, int panel, const char *using,
                 const char *style, int colour, const char *title);
+/* The text-terminal style and legend of the layer added last (NULL:
+ * unchanged). */
+void plot_term(Plot *p, const char *style, const char *title);
 void plot_note(Plot *p, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /* Rows of all series. */
 guint plot_points(const Plot *p);

@@ -22,9 +22,9 @@ const PlotKind plot_kinds[] = {
     plot_reinjections },
   /* two captures: need the client-server analysis (owd, packet matching) */
   { "owd", KIND_MPTCP | KIND_PEER | KIND_TOWARDS,
-    "one-way delay over time per subflow and direction (coming)", NULL },
+    "one-way delay over time per subflow and direction", NULL },
   { "hol", KIND_MPTCP | KIND_PEER | KIND_TOWARDS,
-    "CDF of head-of-line blocking at the receiver (coming)", NULL },
+    "CDF of head-of-line blocking at the receiver", NULL },
   { NULL, 0, NULL, NULL },
 };
 

@@ -13,6 +13,15 @@ static const PlotCol cols[] = {
 
 typedef struct { double delay; guint32 frame; } Delay;
 
+/* on the text terminal: a letter per subflow, upper case towards the
+ * client */
+static const char *const term_points[] = {
+  "points pt 'a'", "points pt 'b'", "points pt 'c'", "points pt 'd'",
+  "points pt 'e'", "points pt 'f'", "points pt 'g'", "points pt 'h'",
+  "points pt 'A'", "points pt 'B'", "points pt 'C'", "points pt 'D'",
+  "points pt 'E'", "points pt 'F'", "points pt 'G'", "points pt 'H'",
+};
+
 static gint by_delay(gconstpointer a, gconstpointer b)
 {
   const Delay *x = a, *y = b;
@@ -58,6 +67,7 @@ static void cdf_series(Plot *p, const TcpConn *t, int k, int d,
   plot_layer(p, s, 0, "1:3", "steps lw 2", k, NULL);
   plot_layer(p, s, 0, "1:3", d == TO_SERVER ? "points pt 7 ps 0.9"
              : "points pt 4 ps 1", k, title);
+  plot_term(p, term_points[(k + (d == TO_SERVER ? 0 : 8)) % 16], NULL);
   g_free(legend);
   g_free(title);
 }
@@ -100,8 +110,8 @@ Plot *plot_reinjections(const PlotInput *in, GError **err)
               "captured (no delay) not shown", uncaptured,
               uncaptured == 1 ? "" : "s");
   plot_note(p, "legend: subflow that sent the reinjections (how many)%s",
-            both ? "; solid: towards the server, dashed: towards the client"
-                 : "");
+            both ? "; towards the server: dots (a, b... on a terminal), "
+                   "towards the client: squares (A, B...)" : "");
   g_free(cap);
   return p;
 }

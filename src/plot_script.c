@@ -128,7 +128,7 @@ static void axes(GString *s, const Plot *p, const PlotTarget *t)
                            "set lmargin 11\nset rmargin %d\n", key_width(p));
   else
     g_string_append(s, "set key outside bottom left horizontal Left "
-                    "reverse samplen 1 maxrows 3\n");
+                    "reverse samplen 1\n");
 }
 
 /* Notes under the picture, as small labels (files only); the bottom
@@ -144,14 +144,17 @@ static void notes(GString *s, const Plot *p)
   }
 }
 
-static void layer(GString *s, const PlotLayer *l, gboolean first)
+static void layer(GString *s, const PlotLayer *l, gboolean first,
+                  gboolean term)
 {
+  const char *style = term && l->term_style ? l->term_style : l->style;
+  const char *title = term && l->term_title ? l->term_title : l->title;
   g_string_append_printf(s, "%s$S%u using %s with %s lc rgb '%s' ",
                          first ? "plot " : ", \\\n     ", l->series,
-                         l->using, l->style, colour_rgb(l->colour));
-  if (l->title) {
+                         l->using, style, colour_rgb(l->colour));
+  if (title) {
     g_string_append(s, "title ");
-    quoted(s, l->title);
+    quoted(s, title);
   } else {
     g_string_append(s, "notitle");
   }
@@ -160,17 +163,17 @@ static void layer(GString *s, const PlotLayer *l, gboolean first)
 /* The plot command of one panel; the legend's style entries with the
  * first panel only. */
 static void plot_command(GString *s, const Plot *p, int panel,
-                         gboolean with_extra)
+                         gboolean with_extra, gboolean term)
 {
   gboolean first = TRUE;
   for (guint i = 0; i < p->layers->len; i++) {
     const PlotLayer *l = &g_array_index(p->layers, PlotLayer, i);
     if (l->panel != panel || !plot_get(p, l->series)->rows->len)
       continue;
-    layer(s, l, first);
+    layer(s, l, first, term);
     first = FALSE;
   }
-  for (guint i = 0; with_extra && i < p->legend_extra->len; i++) {
+  for (guint i = 0; with_extra && !term && i < p->legend_extra->len; i++) {
     char **f = g_strsplit(g_ptr_array_index(p->legend_extra, i), "\t", 2);
     g_string_append_printf(s, "%sNaN with %s lc rgb '#000000' title ",
                            first ? "plot " : ", \\\n     ", f[0]);
@@ -233,7 +236,7 @@ GString *plot_script(const Plot *p, const PlotTarget *t)
   for (int panel = 0; panel < p->npanels; panel++) {
     panel_setup(s, p, panel, term);
     title(s, p, panel, term);
-    plot_command(s, p, panel, panel == 0 || term);
+    plot_command(s, p, panel, panel == 0 || term, term);
   }
   if (p->npanels > 1 && !term)
     g_string_append(s, "unset multiplot\n");

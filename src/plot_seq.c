@@ -23,6 +23,12 @@ static const PlotCol dsn_cols[] = {
 #define BAR_STYLE "vectors nohead lw 2"
 #define RETRANS_STYLE "points pt 2 ps 1.2 lw 1.5"
 #define REINJ_STYLE "points pt 6 ps 1.4 lw 1.5"
+/* on the text terminal: one letter per subflow, R and J for the marks */
+static const char *const term_bar[] = {
+  "points pt 'a'", "points pt 'b'", "points pt 'c'", "points pt 'd'",
+  "points pt 'e'", "points pt 'f'", "points pt 'g'", "points pt 'h'",
+};
+#define TERM_BAR(k) term_bar[(k) % G_N_ELEMENTS(term_bar)]
 
 static Plot *seq_plot_new(const PlotCol *cols, const char *ylabel)
 {
@@ -46,11 +52,21 @@ static void row(Plot *p, guint s, gint64 t_ns, guint32 frame, guint64 a,
 }
 
 /* Marker layer titled once per plot */
-static void marker(Plot *p, guint s, const char *style, const char *title,
+static void marker(Plot *p, guint s, const char *style,
+                   const char *term_style, const char *title,
                    gboolean *titled)
 {
   plot_layer(p, s, 0, "1:3", style, COLOUR_BLACK, *titled ? NULL : title);
+  plot_term(p, term_style, NULL);
   *titled = TRUE;
+}
+
+/* A subflow's bars: thin vertical lines in files, letters on the
+ * terminal. */
+static void bars(Plot *p, guint s, int k, const char *title)
+{
+  plot_layer(p, s, 0, BAR, BAR_STYLE, k, title);
+  plot_term(p, TERM_BAR(k), NULL);
 }
 
 /* --- tcp-seq ------------------------------------------------------------ */
@@ -122,10 +138,11 @@ Plot *plot_tcp_seq(const PlotInput *in, GError **err)
                              cap, t->stream, towards_text(d));
   plot_layer(p, s.ack, 0, "1:3", "steps lw 1", COLOUR_BLACK,
              "ACK (highest so far)");
-  plot_layer(p, s.seg, 0, BAR, BAR_STYLE, colour, legend);
-  plot_layer(p, s.retrans, 0, BAR, BAR_STYLE, colour, NULL);
+  bars(p, s.seg, colour, legend);
+  bars(p, s.retrans, colour, NULL);
   if (plot_get(p, s.retrans)->rows->len)
-    marker(p, s.retrans, RETRANS_STYLE, "retransmission", &titled);
+    marker(p, s.retrans, RETRANS_STYLE, "points pt 'R'", "retransmission",
+           &titled);
   if (in->towards == PLOT_ALL_DIRS)
     plot_note(p, "no --towards given: the direction that carried more data");
   g_free(cap);
@@ -192,19 +209,20 @@ static void dsn_layers(Plot *p, const MptcpConn *m, const SubSeries *s,
              "data ACK (highest so far)");
   for (guint k = 0; k < m->subflows->len; k++) {
     char *legend = subflow_legend(g_ptr_array_index(m->subflows, k));
-    plot_layer(p, s[k].seg, 0, BAR, BAR_STYLE, (int)k, legend);
-    plot_layer(p, s[k].retrans, 0, BAR, BAR_STYLE, (int)k, NULL);
-    plot_layer(p, s[k].reinj, 0, BAR, BAR_STYLE, (int)k, NULL);
+    bars(p, s[k].seg, (int)k, legend);
+    bars(p, s[k].retrans, (int)k, NULL);
+    bars(p, s[k].reinj, (int)k, NULL);
     plot_layer(p, s[k].inferred, 0, BAR, "vectors nohead lw 1 dt 3", (int)k,
                NULL);
+    plot_term(p, "points pt '.'", NULL);
     g_free(legend);
   }
   for (guint k = 0; k < m->subflows->len; k++) {
     if (plot_get(p, s[k].retrans)->rows->len)
-      marker(p, s[k].retrans, RETRANS_STYLE,
+      marker(p, s[k].retrans, RETRANS_STYLE, "points pt 'R'",
              "retransmission (same subflow)", &retrans_titled);
     if (plot_get(p, s[k].reinj)->rows->len)
-      marker(p, s[k].reinj, REINJ_STYLE,
+      marker(p, s[k].reinj, REINJ_STYLE, "points pt 'J'",
              "reinjection (first sent on another subflow)", &reinj_titled);
   }
 }
@@ -229,8 +247,9 @@ static void dsn_notes(Plot *p, const MptcpDir *D, gboolean dir_given)
     g_ptr_array_add(p->legend_extra, g_strdup("lines lw 1 dt 3\tinferred: "
                                               "placed without a captured packet"));
   if (D->inferred_bytes)
-    plot_note(p, "dotted: %" G_GUINT64_FORMAT " bytes placed without a "
-              "captured packet (inferred), at the time of the evidence",
+    plot_note(p, "dotted ('.' on a terminal): %" G_GUINT64_FORMAT " bytes "
+              "placed without a captured packet (inferred), at the time of "
+              "the evidence",
               D->inferred_bytes);
   if (!D->dsn_from_key)
     plot_note(p, "no key in the capture: data sequence numbers count from "

@@ -46,16 +46,23 @@ static int panel_of(int towards, int d)
   return towards == PLOT_ALL_DIRS ? d : 0;
 }
 
-/* The throughput (solid) and goodput (dashed) layers of one series. */
+/* The throughput (solid) and goodput (dashed) layers of one series; on
+ * the terminal, without dashes, each has its own legend entry. */
 static void series_layers(Plot *p, guint s, int panel, int colour,
-                          double lw, const char *title)
+                          double lw, const char *title, const char *name)
 {
   char *solid = g_strdup_printf("steps lw %g dt 1", lw);
   char *dashed = g_strdup_printf("steps lw %g dt 2", lw);
+  char *tput = g_strdup_printf("%s throughput", name);
+  char *gput = g_strdup_printf("%s goodput", name);
   plot_layer(p, s, panel, "1:3", g_intern_string(solid), colour, title);
+  plot_term(p, "steps", tput);
   plot_layer(p, s, panel, "1:4", g_intern_string(dashed), colour, NULL);
+  plot_term(p, "steps", gput);
   g_free(solid);
   g_free(dashed);
+  g_free(tput);
+  g_free(gput);
 }
 
 static gboolean tcp_times(const TcpConn *t, gint64 *t0, gint64 *t1,
@@ -102,7 +109,7 @@ Plot *plot_tcp_throughput(const PlotInput *in, GError **err)
       guint s = plot_series(p, d, t->stream, NULL, TRUE);
       windows_rows(p, s, &w, c[d].wire, c[d].app);
       series_layers(p, s, panel_of(in->towards, d), subflow_colour(t), 1.5,
-                    legend);
+                    legend, conn);
     }
     counts_clear(&c[d]);
   }
@@ -172,10 +179,13 @@ static void mptcp_series(Plot *p, const PlotInput *in, const Windows *w,
                             NULL, TRUE);
       char *legend = t ? subflow_legend(t)
                        : g_strdup("connection (all subflows)");
+      char *name = t ? g_strdup_printf("tcp.stream %u", t->stream)
+                     : g_strdup("connection");
       windows_rows(p, s, w, c[d][k].wire, c[d][k].app);
       series_layers(p, s, panel_of(in->towards, d),
-                    t ? (int)k : COLOUR_BLACK, t ? 1.5 : 2.5, legend);
+                    t ? (int)k : COLOUR_BLACK, t ? 1.5 : 2.5, legend, name);
       g_free(legend);
+      g_free(name);
     }
   }
 }
@@ -205,7 +215,8 @@ Plot *plot_mptcp_throughput(const PlotInput *in, GError **err)
     panels(p, in->towards, "throughput and goodput per subflow", cap, conn);
     mptcp_series(p, in, &w, c);
     for (int d = 0; d < 2; d++) {
-      if (an->dir[d].inferred_bytes)
+      if (an->dir[d].inferred_bytes &&
+          (in->towards == PLOT_ALL_DIRS || in->towards == d))
         plot_note(p, "%s: %" G_GUINT64_FORMAT " goodput bytes inferred "
                   "(not captured), counted at the time of the evidence",
                   towards_text(d), an->dir[d].inferred_bytes);
