@@ -90,14 +90,15 @@ static int key_width(const Plot *p)
   int w = 0;
   for (guint i = 0; i < p->layers->len; i++) {
     const PlotLayer *l = &g_array_index(p->layers, PlotLayer, i);
+    int empty = plot_get(p, l->series)->rows->len ? 0 : 10;   /* (no data) */
     if (l->title)
-      w = MAX(w, (int)g_utf8_strlen(l->title, -1));
+      w = MAX(w, (int)g_utf8_strlen(l->title, -1) + empty);
   }
   for (guint i = 0; i < p->legend_extra->len; i++) {
     const char *e = strchr(g_ptr_array_index(p->legend_extra, i), '\t');
     w = MAX(w, e ? (int)g_utf8_strlen(e + 1, -1) : 0);
   }
-  return w + 7;
+  return w + w / 10 + 7;   /* proportional text runs wider than the unit */
 }
 
 static void axes(GString *s, const Plot *p, const PlotTarget *t)
@@ -160,6 +161,19 @@ static void layer(GString *s, const PlotLayer *l, gboolean first,
   }
 }
 
+/* A legend entry for a series with nothing to draw. */
+static void empty_layer(GString *s, const PlotLayer *l, gboolean first,
+                        gboolean term)
+{
+  char *t = g_strdup_printf("%s (no data)", term && l->term_title
+                            ? l->term_title : l->title);
+  g_string_append_printf(s, "%sNaN with lines lc rgb '%s' title ",
+                         first ? "plot " : ", \\\n     ",
+                         colour_rgb(l->colour));
+  quoted(s, t);
+  g_free(t);
+}
+
 /* The plot command of one panel; the legend's style entries with the
  * first panel only. */
 static void plot_command(GString *s, const Plot *p, int panel,
@@ -168,9 +182,14 @@ static void plot_command(GString *s, const Plot *p, int panel,
   gboolean first = TRUE;
   for (guint i = 0; i < p->layers->len; i++) {
     const PlotLayer *l = &g_array_index(p->layers, PlotLayer, i);
-    if (l->panel != panel || !plot_get(p, l->series)->rows->len)
+    if (l->panel != panel)
       continue;
-    layer(s, l, first, term);
+    if (plot_get(p, l->series)->rows->len)
+      layer(s, l, first, term);
+    else if (l->title)                     /* keep it in the legend */
+      empty_layer(s, l, first, term);
+    else
+      continue;
     first = FALSE;
   }
   for (guint i = 0; with_extra && !term && i < p->legend_extra->len; i++) {

@@ -41,6 +41,16 @@ static void panels(Plot *p, int towards, const char *what, const char *cap,
   p->panel_title[1] = g_strdup(towards_text(TO_CLIENT));
 }
 
+/* Without --towards, a direction that carried nothing gets no panel. */
+static int shown_dirs(Plot *p, int towards, const guint64 bytes[2])
+{
+  if (towards != PLOT_ALL_DIRS || (bytes[0] && bytes[1]))
+    return towards;
+  plot_note(p, "nothing was sent %s", towards_text(bytes[0] ? TO_CLIENT
+                                                              : TO_SERVER));
+  return bytes[0] ? TO_SERVER : TO_CLIENT;
+}
+
 static int panel_of(int towards, int d)
 {
   return towards == PLOT_ALL_DIRS ? d : 0;
@@ -103,12 +113,17 @@ Plot *plot_tcp_throughput(const PlotInput *in, GError **err)
   char *cap = capture_name(in->cap), *conn = g_strdup_printf("tcp.stream %u",
                                                              t->stream);
   char *legend = subflow_legend(t);
-  panels(p, in->towards, "throughput and goodput", cap, conn);
+  guint64 bytes[2] = { 0, 0 };
+  for (guint k = 0; k < w.n; k++)
+    for (int d = 0; d < 2; d++)
+      bytes[d] += c[d].wire[k];
+  int towards = shown_dirs(p, in->towards, bytes);
+  panels(p, towards, "throughput and goodput", cap, conn);
   for (int d = 0; d < 2; d++) {
-    if (in->towards == PLOT_ALL_DIRS || in->towards == d) {
+    if (towards == PLOT_ALL_DIRS || towards == d) {
       guint s = plot_series(p, d, t->stream, NULL, TRUE);
       windows_rows(p, s, &w, c[d].wire, c[d].app);
-      series_layers(p, s, panel_of(in->towards, d), subflow_colour(t), 1.5,
+      series_layers(p, s, panel_of(towards, d), subflow_colour(t), 1.5,
                     legend, conn);
     }
     counts_clear(&c[d]);
@@ -165,13 +180,13 @@ static gboolean mptcp_times(const MptcpAnalysis *an, gint64 *t0, gint64 *t1)
   return TRUE;
 }
 
-static void mptcp_series(Plot *p, const PlotInput *in, const Windows *w,
-                         Counts *c[2])
+static void mptcp_series(Plot *p, const PlotInput *in, int towards,
+                         const Windows *w, Counts *c[2])
 {
   const MptcpConn *m = in->mptcp;
   guint n = m->subflows->len;
   for (int d = 0; d < 2; d++) {
-    if (in->towards != PLOT_ALL_DIRS && in->towards != d)
+    if (towards != PLOT_ALL_DIRS && towards != d)
       continue;
     for (guint k = 0; k <= n; k++) {
       const TcpConn *t = k < n ? g_ptr_array_index(m->subflows, k) : NULL;
@@ -182,7 +197,7 @@ static void mptcp_series(Plot *p, const PlotInput *in, const Windows *w,
       char *name = t ? g_strdup_printf("tcp.stream %u", t->stream)
                      : g_strdup("connection");
       windows_rows(p, s, w, c[d][k].wire, c[d][k].app);
-      series_layers(p, s, panel_of(in->towards, d),
+      series_layers(p, s, panel_of(towards, d),
                     t ? (int)k : COLOUR_BLACK, t ? 1.5 : 2.5, legend, name);
       g_free(legend);
       g_free(name);
@@ -212,11 +227,15 @@ Plot *plot_mptcp_throughput(const PlotInput *in, GError **err)
     p = throughput_plot_new(&w);
     char *cap = capture_name(in->cap);
     char *conn = g_strdup_printf("mptcp.stream %u", m->id);
-    panels(p, in->towards, "throughput and goodput per subflow", cap, conn);
-    mptcp_series(p, in, &w, c);
+    guint64 bytes[2] = {
+      an->dir[0].throughput_bytes + an->dir[0].application_bytes,
+      an->dir[1].throughput_bytes + an->dir[1].application_bytes };
+    int towards = shown_dirs(p, in->towards, bytes);
+    panels(p, towards, "throughput and goodput per subflow", cap, conn);
+    mptcp_series(p, in, towards, &w, c);
     for (int d = 0; d < 2; d++) {
       if (an->dir[d].inferred_bytes &&
-          (in->towards == PLOT_ALL_DIRS || in->towards == d))
+          (towards == PLOT_ALL_DIRS || towards == d))
         plot_note(p, "%s: %" G_GUINT64_FORMAT " goodput bytes inferred "
                   "(not captured), counted at the time of the evidence",
                   towards_text(d), an->dir[d].inferred_bytes);
