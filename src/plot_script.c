@@ -39,16 +39,16 @@ static void terminal(GString *s, const PlotTarget *t)
 {
   switch (t->format) {
   case OUT_PNG:
-    g_string_append_printf(s, "set terminal pngcairo noenhanced size %d,%d "
+    g_string_append_printf(s, "set terminal pngcairo noenhanced rounded size %d,%d "
                            "font 'DejaVu Sans,11'\n", t->width, t->height);
     break;
   case OUT_SVG:
-    g_string_append_printf(s, "set terminal svg noenhanced size %d,%d "
+    g_string_append_printf(s, "set terminal svg noenhanced rounded size %d,%d "
                            "font 'DejaVu Sans,11' background '#ffffff'\n",
                            t->width, t->height);
     break;
   case OUT_PDF:
-    g_string_append_printf(s, "set terminal pdfcairo noenhanced size "
+    g_string_append_printf(s, "set terminal pdfcairo noenhanced rounded size "
                            "%.2fin,%.2fin font 'DejaVu Sans,8'\n",
                            t->width / 128.0, t->height / 128.0);
     break;

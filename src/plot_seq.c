@@ -20,7 +20,7 @@ static const PlotCol dsn_cols[] = {
 };
 
 #define BAR "1:3:(0):($4-$3)"
-#define BAR_STYLE "vectors nohead lw 2"
+#define BAR_STYLE "vectors nohead lw 3"
 #define RETRANS_STYLE "points pt 2 ps 1.2 lw 1.5"
 #define REINJ_STYLE "points pt 6 ps 1.4 lw 1.5"
 /* on the text terminal: one letter per subflow, R and J for the marks */
@@ -136,7 +136,7 @@ Plot *plot_tcp_seq(const PlotInput *in, GError **err)
   gboolean titled = FALSE;
   p->title = g_strdup_printf("%s: tcp.stream %u %s: time-sequence graph",
                              cap, t->stream, towards_text(d));
-  plot_layer(p, s.ack, 0, "1:3", "steps lw 1", COLOUR_BLACK,
+  plot_layer(p, s.ack, 0, "1:3", "steps lw 1", COLOUR_GREY,
              "ACK (highest so far)");
   bars(p, s.seg, colour, legend);
   bars(p, s.retrans, colour, NULL);
@@ -205,7 +205,7 @@ static void dsn_layers(Plot *p, const MptcpConn *m, const SubSeries *s,
                        guint ack_series)
 {
   gboolean retrans_titled = FALSE, reinj_titled = FALSE;
-  plot_layer(p, ack_series, 0, "1:3", "steps lw 1", COLOUR_BLACK,
+  plot_layer(p, ack_series, 0, "1:3", "steps lw 1", COLOUR_GREY,
              "data ACK (highest so far)");
   for (guint k = 0; k < m->subflows->len; k++) {
     char *legend = subflow_legend(g_ptr_array_index(m->subflows, k));

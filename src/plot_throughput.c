@@ -46,7 +46,7 @@ static int shown_dirs(Plot *p, int towards, const guint64 bytes[2])
 {
   if (towards != PLOT_ALL_DIRS || (bytes[0] && bytes[1]))
     return towards;
-  plot_note(p, "nothing was sent %s", towards_text(bytes[0] ? TO_CLIENT
+  plot_note(p, "no data %s", towards_text(bytes[0] ? TO_CLIENT
                                                               : TO_SERVER));
   return bytes[0] ? TO_SERVER : TO_CLIENT;
 }
