@@ -96,7 +96,7 @@ static char *gnuplot_message(const char *errs)
 }
 
 typedef struct {          /* one running gnuplot */
-  struct pollfd fds[3];   /* its stdin (we write), stdout, stderr */
+  struct pollfd *fds;     /* [3]: its stdin (we write), stdout, stderr */
   const GString *script;
   gsize written;
   GString *out, *errs;
@@ -171,8 +171,9 @@ gboolean gnuplot_run(const Gnuplot *gp, const GString *script, int out_fd,
         NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, -1, out_fd, -1, NULL,
         NULL, 0, &pid, &in, out_fd >= 0 ? NULL : &pout, &perr, err))
     return FALSE;
-  Pipes p = { { { in, POLLOUT, 0 }, { pout, POLLIN, 0 }, { perr, POLLIN, 0 } },
-              script, 0, g_string_new(NULL), g_string_new(NULL) };
+  struct pollfd fds[3] = { { in, POLLOUT, 0 }, { pout, POLLIN, 0 },
+                           { perr, POLLIN, 0 } };
+  Pipes p = { fds, script, 0, g_string_new(NULL), g_string_new(NULL) };
   fcntl(in, F_SETFL, O_NONBLOCK);
   /* gnuplot may exit before reading all of its script (an error) */
   void (*old)(int) = signal(SIGPIPE, SIG_IGN);

@@ -67,6 +67,7 @@ gboolean output_open(OutFile *o, const char *path, GError **err)
     g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(e),
                 "%s: cannot write in %s: %s", path, dir, g_strerror(e));
     g_clear_pointer(&o->tmp, g_free);
+    g_clear_pointer(&o->path, g_free);
   }
   g_free(dir);
   g_free(base);

@@ -19,8 +19,8 @@ typedef struct {
   int fd;
 } OutFile;
 
-/* Create the temporary file beside path; FALSE (error names path) when
- * its folder cannot be written. */
+/* Create the temporary file beside path; FALSE (error names path, o
+ * needs no clearing) when its folder cannot be written. */
 gboolean output_open(OutFile *o, const char *path, GError **err);
 /* Flush and rename the temporary file to its path. */
 gboolean output_commit(OutFile *o, GError **err);
