@@ -72,17 +72,36 @@ static void cdf_series(Plot *p, const TcpConn *t, int k, int d,
   g_free(title);
 }
 
+/* The directions that have reinjections with a delay: a bit per TO_*. */
+static int busy_dirs(const MptcpAnalysis *an, double *max_delay)
+{
+  int dirs = 0;
+  for (int d = 0; d < 2; d++)
+    for (guint i = 0; i < an->dir[d].reinjections->len; i++) {
+      const Reinjection *r = g_ptr_array_index(an->dir[d].reinjections, i);
+      if (r->orig_time_ns >= 0) {
+        dirs |= 1 << d;
+        *max_delay = MAX(*max_delay, (double)(r->time_ns - r->orig_time_ns) / 1e9);
+      }
+    }
+  return dirs;
+}
+
 Plot *plot_reinjections(const PlotInput *in, GError **err)
 {
   const MptcpConn *m = in->mptcp;
   MptcpAnalysis *an = mptcp_analyse(m);
   Plot *p = plot_new(cols, 3, 2);
   guint uncaptured = 0, shown = 0;
-  gboolean both = in->towards == PLOT_ALL_DIRS;
+  double max_delay = 0;
+  int dirs = busy_dirs(an, &max_delay), towards = in->towards;
+  if (towards == PLOT_ALL_DIRS && dirs != 3 && dirs)
+    towards = dirs == 1 ? TO_SERVER : TO_CLIENT;  /* only one has any */
+  gboolean both = towards == PLOT_ALL_DIRS;
   p->x_col = 0;
   p->lo_col = p->hi_col = 2;
   for (int d = 0; d < 2; d++)
-    for (guint k = 0; k < m->subflows->len && (both || d == in->towards); k++) {
+    for (guint k = 0; k < m->subflows->len && (both || d == towards); k++) {
       const TcpConn *t = g_ptr_array_index(m->subflows, k);
       GArray *ds = delays(an, d, t->stream, &uncaptured);
       if (ds->len)
@@ -93,18 +112,19 @@ Plot *plot_reinjections(const PlotInput *in, GError **err)
   mptcp_analysis_free(an);
   if (!shown) {
     plot_free(p);
-    return nothing_to_plot(err, "mptcp.stream %u has no reinjection%s with a "
-                           "captured original%s%s", m->id, uncaptured ? "" : "s",
-                           both ? "" : " ", both ? "" : towards_text(in->towards));
+    return nothing_to_plot(err, "mptcp.stream %u has no reinjection with a "
+                           "captured original%s%s", m->id, both ? "" : " ",
+                           both ? "" : towards_text(towards));
   }
   char *cap = capture_name(in->cap);
   p->title = g_strdup_printf("%s: mptcp.stream %u%s%s: reinjection delays", cap,
                              m->id, both ? "" : " ",
-                             both ? "" : towards_text(in->towards));
+                             both ? "" : towards_text(towards));
   p->xlabel = "delay from the first transmission to the reinjection (s)";
   p->ylabel = "fraction of the subflow's reinjections (CDF)";
   p->ymin_zero = TRUE;
   p->ymax = 1.05;
+  p->xmax = max_delay * 1.05;
   if (uncaptured)
     plot_note(p, "%u reinjection%s whose original transmission was not "
               "captured (no delay) not shown", uncaptured,
