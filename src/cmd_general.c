@@ -1,6 +1,7 @@
 /* cmd_general.c - load-pcap, checkhealth, help and quit. */
 #include "commands.h"
 #include "cache.h"
+#include "gnuplot.h"
 #include "json_out.h"
 #include "row.h"
 #include <string.h>
@@ -57,15 +58,30 @@ static GPtrArray *missing_fields(const Tshark *ts, GError **err)
   return missing;
 }
 
+static void json_gnuplot(JsonBuilder *b, const Gnuplot *gp, gboolean found)
+{
+  if (found) {
+    json_str(b, "gnuplot", gp->path);
+    json_str(b, "gnuplot_version", gp->version);
+  } else {
+    json_null(b, "gnuplot");
+    json_null(b, "gnuplot_version");
+  }
+}
+
+/* gnuplot is checked too: plot needs it; its absence fails checkhealth
+ * with the reason (not found, too old) and the package to install. */
 int cmd_checkhealth(Session *s, const CmdArgs *a)
 {
-  GError *err = NULL;
+  GError *err = NULL, *gerr = NULL;
   GPtrArray *missing = NULL;
+  Gnuplot gp;
   if (!session_tshark(s, &err) || !(missing = missing_fields(&s->tshark, &err))) {
     int rc = report_error("checkhealth: %s", err->message);
     g_error_free(err);
     return rc;
   }
+  gboolean have_gnuplot = gnuplot_find(&gp, &gerr);
   if (a->json) {
     JsonBuilder *b = json_builder_new();
     json_builder_begin_object(b);
@@ -88,7 +104,8 @@ int cmd_checkhealth(Session *s, const CmdArgs *a)
     for (guint i = 0; i < missing->len; i++)
       json_builder_add_string_value(b, g_ptr_array_index(missing, i));
     json_builder_end_array(b);
-    json_bool(b, "ok", missing->len == 0);
+    json_gnuplot(b, &gp, have_gnuplot);
+    json_bool(b, "ok", missing->len == 0 && have_gnuplot);
     json_builder_end_object(b);
     json_print(b);
   } else {
@@ -97,9 +114,17 @@ int cmd_checkhealth(Session *s, const CmdArgs *a)
            TSHARK_MIN_MAJOR, TSHARK_MIN_MINOR, N_FIELDS, missing->len);
     for (guint i = 0; i < missing->len; i++)
       printf("  missing: %s\n", (char *)g_ptr_array_index(missing, i));
+    if (have_gnuplot)
+      printf("gnuplot: %s\ngnuplot version: %s (%d or later needed, for "
+             "plot)\n", gp.path, gp.version, GNUPLOT_MIN_MAJOR);
   }
   int rc = missing->len ? report_error("checkhealth: tshark lacks %u fields",
                                        missing->len) : 0;
+  if (!have_gnuplot) {
+    rc = report_error("checkhealth: %s", gerr->message);
+    g_error_free(gerr);
+  }
+  gnuplot_clear(&gp);
   g_ptr_array_free(missing, TRUE);
   return rc;
 }
@@ -142,6 +167,8 @@ int cmd_help(Session *s, const CmdArgs *a)
     if (*c->aliases)
       printf("  also: %s\n", c->aliases);
     printf("  example: mptcpanalyzer %s\n", c->example);
+    if (c->run == cmd_plot)
+      plot_kinds_help(stdout);
     return 0;
   }
   printf("commands (help COMMAND for one):\n");

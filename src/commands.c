@@ -34,6 +34,13 @@ const Command command_table[] = {
     CMD_CAPTURE | CMD_JSON, "", "packets resending data first sent on "
     "another subflow", "list-reinjections fixtures/v1-lossy-client.pcapng 0",
     cmd_list_reinjections },
+  { "plot", "", "KIND [CAPTURE] STREAM [CAPTURE2]", 2,
+    CMD_JSON | CMD_VARIADIC,
+    "-o=FILE --term --data=FILE --towards=server|client --window=SECONDS "
+    "--clock-offset=SECONDS",
+    "draw a connection over time with gnuplot (PNG, SVG, PDF, terminal)",
+    "plot mptcp-dsn fixtures/v1-lossy-client.pcapng 0 -o dsn.png",
+    cmd_plot },
   { "checkhealth", "check_health", "", 0, CMD_JSON, "",
     "check tshark: path, version, fields", "checkhealth", cmd_checkhealth },
   { "clean-cache", "clean_cache", "", 0, CMD_JSON, "",

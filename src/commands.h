@@ -76,6 +76,9 @@ int cmd_tcp_summary(Session *s, const CmdArgs *a);
 int cmd_mptcp_summary(Session *s, const CmdArgs *a);
 int cmd_list_reinjections(Session *s, const CmdArgs *a);
 int cmd_checkhealth(Session *s, const CmdArgs *a);
+int cmd_plot(Session *s, const CmdArgs *a);
+/* the kinds of plot, for help plot (cmd_plot.c) */
+void plot_kinds_help(FILE *out);
 int cmd_clean_cache(Session *s, const CmdArgs *a);
 int cmd_help(Session *s, const CmdArgs *a);
 int cmd_quit(Session *s, const CmdArgs *a);
