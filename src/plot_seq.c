@@ -174,7 +174,8 @@ static void dsn_rows(Plot *p, const MptcpAnalysis *an, guint k, int d,
     const Packet *pk = &g_array_index(t->packets, Packet, i);
     const PacketNote *n = &an->notes[k][i];
     if (mptcp_dir(t, pk) != d) {
-      if ((n->flags & NOTE_DATA_ACK) && n->data_ack < ((guint64)1 << 53)) {
+      /* the data ACKs the evidence supports (not an outlier's) */
+      if ((n->flags & NOTE_DATA_ACK) && n->data_ack <= an->dir[d].data_acked) {
         AckPoint a = { pk->frame, pk->time_ns - t0, n->data_ack };
         g_array_append_val(acks, a);
       }
