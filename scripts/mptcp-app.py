@@ -25,9 +25,7 @@ import os
 import random
 import socket
 import struct
-import sys
 import threading
-import time
 
 IPPROTO_MPTCP = 262
 SOL_MPTCP = 284
