@@ -8,8 +8,11 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # Server: mptcp-app.py server --port P --count N --send B1[,B2,...] --json F
+#         [--mark BYTES:FILE]...
 #         (the k-th accepted connection gets B_k bytes server->client; the
-#          last value is reused when the list is shorter than N)
+#          last value is reused when the list is shorter than N; --mark
+#          creates FILE once the first connection has received BYTES bytes,
+#          so make-captures can act mid-transfer at a known point)
 # Client: mptcp-app.py client --connect ADDR --port P --send B --json F
 #         [--bind ADDR] [--mode concurrent|sequential]
 # Modes: concurrent = both directions at once (each side shuts its write half
@@ -22,9 +25,7 @@ import os
 import random
 import socket
 import struct
-import sys
 import threading
-import time
 
 IPPROTO_MPTCP = 262
 SOL_MPTCP = 284
@@ -72,30 +73,45 @@ def send_all(sock, data, res):
     sock.shutdown(socket.SHUT_WR)
 
 
-def recv_all(sock, res):
+def recv_all(sock, res, marks=()):
+    """read to EOF; marks: [(bytes, file)] sorted, each file created once
+    that many bytes have been received."""
     total = 0
+    pending = list(marks)
     while True:
         b = sock.recv(65536)
         if not b:
             break
         total += len(b)
+        while pending and total >= pending[0][0]:
+            open(pending.pop(0)[1], "w").close()
     res["bytes_received"] = total
 
 
-def exchange(sock, data, mode, sender_first):
+def exchange(sock, data, mode, sender_first, marks=()):
     res = {"bytes_sent": 0, "bytes_received": 0}
     if mode == "concurrent":
         t = threading.Thread(target=send_all, args=(sock, data, res))
         t.start()
-        recv_all(sock, res)
+        recv_all(sock, res, marks)
         t.join()
     elif sender_first:
         send_all(sock, data, res)
-        recv_all(sock, res)
+        recv_all(sock, res, marks)
     else:
-        recv_all(sock, res)
+        recv_all(sock, res, marks)
         send_all(sock, data, res)
     return res
+
+
+def parse_marks(specs):
+    out = []
+    for m in specs or []:
+        n, sep, path = m.partition(":")
+        if not sep or not n.isdigit() or not path:
+            raise SystemExit("mptcp-app.py: --mark wants BYTES:FILE, not %r" % m)
+        out.append((int(n), path))
+    return sorted(out)
 
 
 def addr(t):
@@ -116,6 +132,7 @@ def write_json(path, obj):
 
 def server(args):
     sizes = [int(x) for x in args.send.split(",")]
+    marks = parse_marks(args.mark)
     fam = family_of(args.bind)
     ls = socket.socket(fam, socket.SOCK_STREAM, IPPROTO_MPTCP)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -130,7 +147,8 @@ def server(args):
         rec = {"index": k, "local": addr(s.getsockname()),
                "remote": addr(peer)}
         rec.update(exchange(s, payload(size, args.seed + 1000 + k),
-                            args.mode, sender_first=False))
+                            args.mode, sender_first=False,
+                            marks=marks if k == 0 else ()))
         rec["mptcp_info"] = mptcp_info(s)
         s.close()
         conns.append(rec)
@@ -162,6 +180,8 @@ def main():
     ps.add_argument("--send", default="0",
                     help="bytes server->client, comma list per connection")
     ps.add_argument("--ready", help="file created once listening")
+    ps.add_argument("--mark", action="append", metavar="BYTES:FILE",
+                    help="create FILE once the first connection received BYTES")
     pc = sub.add_parser("client")
     pc.add_argument("--connect", required=True)
     pc.add_argument("--bind")
