@@ -4,6 +4,7 @@
 #include "describe.h"
 #include "events.h"
 #include "mptcp_analysis.h"
+#include "summary_json.h"
 #include "table.h"
 #include "units.h"
 
@@ -107,15 +108,18 @@ static void print_direction(const MptcpAnalysis *a, int d, gint64 dur,
   if (!D->dsn_from_key)
     printf("  (no key in the capture: data sequence numbers are relative to "
            "the first one seen)\n");
+  char *inferred = fmt_count(D->inferred_bytes);
+  char *unmapped = fmt_count(D->unmapped_bytes);
+  char *unattributed = fmt_count(D->unattributed_bytes);
   if (D->inferred_bytes)
-    printf("  (%" G_GUINT64_FORMAT " application bytes were attributed "
-           "without a captured mapping: see README)\n", D->inferred_bytes);
+    printf("  (%s application bytes were attributed without a captured "
+           "mapping: see README)\n", inferred);
   if (D->unmapped_bytes)
-    printf("  (%" G_GUINT64_FORMAT " payload bytes came without their DSS "
-           "mapping)\n", D->unmapped_bytes);
+    printf("  (%s payload bytes came without their DSS mapping)\n", unmapped);
   if (D->unattributed_bytes)
-    printf("  (%" G_GUINT64_FORMAT " application bytes were carried by no "
-           "captured packet)\n", D->unattributed_bytes);
+    printf("  (%s application bytes were carried by no captured packet)\n",
+           unattributed);
+  g_free(inferred); g_free(unmapped); g_free(unattributed);
   if (full && D->data_fin)
     printf("  DATA_FIN at relative DSN %" G_GUINT64_FORMAT ", %.6f s after "
            "the first packet; highest data ACK %" G_GUINT64_FORMAT "\n",
@@ -128,6 +132,27 @@ static void print_direction(const MptcpAnalysis *a, int d, gint64 dur,
   g_free(wire); g_free(app); g_free(tput); g_free(gput);
 }
 
+void json_mptcp_summary(JsonBuilder *b, const char *capture,
+                        const MptcpAnalysis *an, gboolean full)
+{
+  const MptcpConn *m = an->conn;
+  gint64 dur = duration(an);
+  json_str(b, "capture", capture);
+  json_int(b, "mptcp_stream", m->id);
+  if (m->version >= 0) json_int(b, "version", m->version);
+  else json_null(b, "version");
+  if (full) {
+    json_builder_set_member_name(b, "connection");
+    json_mptcp_conn(b, m, NULL);
+    json_events(b, m, TRUE);
+  }
+  json_builder_set_member_name(b, "directions");
+  json_builder_begin_array(b);
+  for (int d = 0; d < 2; d++)
+    json_direction(b, an, d, dur, full);
+  json_builder_end_array(b);
+}
+
 int cmd_mptcp_summary(Session *s, const CmdArgs *a)
 {
   const MptcpConn *m = mptcp_arg(s->cap, a->argv[0]);
@@ -138,20 +163,7 @@ int cmd_mptcp_summary(Session *s, const CmdArgs *a)
   if (a->json) {
     JsonBuilder *b = json_builder_new();
     json_builder_begin_object(b);
-    json_str(b, "capture", s->cap->path);
-    json_int(b, "mptcp_stream", m->id);
-    if (m->version >= 0) json_int(b, "version", m->version);
-    else json_null(b, "version");
-    if (a->full) {
-      json_builder_set_member_name(b, "connection");
-      json_mptcp_conn(b, m, NULL);
-      json_events(b, m, TRUE);
-    }
-    json_builder_set_member_name(b, "directions");
-    json_builder_begin_array(b);
-    for (int d = 0; d < 2; d++)
-      json_direction(b, an, d, dur, a->full);
-    json_builder_end_array(b);
+    json_mptcp_summary(b, s->cap->path, an, a->full);
     json_builder_end_object(b);
     json_print(b);
   } else {
