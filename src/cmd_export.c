@@ -58,8 +58,7 @@ static gint64 start_of(const TcpConn *t, const MptcpConn *m)
   return first ? first->time_ns : 0;
 }
 
-/* MPTCP analyses first (their working memory is freed before the TCP
- * notes are made, which keeps the peak low), then the TCP notes. */
+/* The MPTCP analyses (with their notes), then the TCP notes. */
 static void export_set_fill(ExportSet *x, const Capture *c)
 {
   GHashTable *done = g_hash_table_new(NULL, NULL);   /* MptcpConn -> an */
