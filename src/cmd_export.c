@@ -156,12 +156,15 @@ static guint64 write_rows(const ExportSet *x, ExportWriter *w)
                      e->an, e->pn ? &e->pn[pi] : NULL, e->start_ns,
                      e->mptcp_stream };
     export_writer_row(w, &v);
+    if ((w->rows & 4095) == 0 && ferror(w->out))
+      break;                            /* a full disk: stop early */
   }
   frame_merge_clear(&fm);
   return w->rows;
 }
 
-/* With -o FILE, what was written: a line, or a JSON object with --json. */
+/* With -o FILE (a regular file), what was written: a line, or a JSON
+ * object with --json. */
 static void report(const Capture *c, const char *path, ExportFormat f,
                    guint64 rows, gboolean json)
 {
@@ -203,6 +206,7 @@ int cmd_export(Session *s, const CmdArgs *a)
     g_ptr_array_free(x.conns, TRUE);
     return rc;
   }
+  gboolean to_file = out.tmp != NULL;    /* not stdout, a pipe, a device */
   export_set_fill(&x, s->cap);
   export_writer_init(&w, format, out.f);
   guint64 rows = write_rows(&x, &w);
@@ -213,7 +217,7 @@ int cmd_export(Session *s, const CmdArgs *a)
     g_error_free(err);
     return rc;
   }
-  if (path && strcmp(path, "-") != 0)
+  if (to_file)
     report(s->cap, path, format, rows, a->json);
   return 0;
 }

@@ -48,8 +48,8 @@ static void take_words(Ctx *x, int n, char **w, int cword)
       g_free((char *)prev);
       if (i == cword || i + 1 == cword)
         x->cur_i = last;
-      if (*val)
-        i++;
+      if (i + 1 < n && i + 1 <= cword)
+        i++;                           /* the value was taken, even "" */
       continue;
     }
     if (i == cword)

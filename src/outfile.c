@@ -5,6 +5,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* A pipe or a device: no temporary file, no rename. */
+static gboolean open_direct(OutFile *o, GError **err)
+{
+  if (g_file_test(o->path, G_FILE_TEST_IS_DIR))
+    errno = EISDIR;
+  else if ((o->f = fopen(o->path, "w")))
+    return TRUE;
+  int e = errno;
+  g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(e),
+              "%s: cannot create: %s", o->path, g_strerror(e));
+  g_clear_pointer(&o->path, g_free);
+  return FALSE;
+}
+
 gboolean outfile_open(OutFile *o, const char *path, GError **err)
 {
   memset(o, 0, sizeof *o);
@@ -13,6 +27,9 @@ gboolean outfile_open(OutFile *o, const char *path, GError **err)
     return TRUE;
   }
   o->path = g_strdup(path);
+  if (g_file_test(path, G_FILE_TEST_EXISTS) &&
+      !g_file_test(path, G_FILE_TEST_IS_REGULAR))
+    return open_direct(o, err);
   o->tmp = g_strdup_printf("%s.XXXXXX", path);
   int fd = g_mkstemp(o->tmp);
   if (fd < 0) {
@@ -47,12 +64,12 @@ gboolean outfile_close(OutFile *o, gboolean ok, GError **err)
     e = errno ? errno : EIO;
   if (o->path && fclose(o->f) != 0 && !e)
     e = errno;
-  if (ok && !e && o->path && rename(o->tmp, o->path) != 0)
+  if (ok && !e && o->tmp && rename(o->tmp, o->path) != 0)
     e = errno;
   if (ok && e)
     g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(e),
                 "%s: cannot write: %s", name, g_strerror(e));
-  if (o->path && (!ok || e))
+  if (o->tmp && (!ok || e))
     unlink(o->tmp);
   g_free(o->path);
   g_free(o->tmp);
