@@ -12,7 +12,7 @@
 #include <string.h>
 
 typedef struct {            /* one exported TCP connection */
-  TcpNote *tn;
+  TcpNoteWalk walk;         /* its TCP notes, made as rows are written */
   const MptcpAnalysis *an;  /* NULL for plain TCP */
   const PacketNote *pn;     /* an's notes for this subflow */
   gint64 start_ns;
@@ -58,7 +58,10 @@ static gint64 start_of(const TcpConn *t, const MptcpConn *m)
   return first ? first->time_ns : 0;
 }
 
-/* The MPTCP analyses (with their notes), then the TCP notes. */
+/* The MPTCP analyses (with their notes); the TCP notes are made one
+ * packet at a time as the rows are written, since rows come in each
+ * connection's packet order (measured: 24 bytes per packet less at the
+ * peak than an array of notes). */
 static void export_set_fill(ExportSet *x, const Capture *c)
 {
   GHashTable *done = g_hash_table_new(NULL, NULL);   /* MptcpConn -> an */
@@ -83,14 +86,14 @@ static void export_set_fill(ExportSet *x, const Capture *c)
     e->pn = an->notes[k];
   }
   for (guint i = 0; i < x->conns->len; i++)
-    x->ec[i].tn = tcp_notes(g_ptr_array_index(x->conns, i));
+    tcp_note_walk_init(&x->ec[i].walk, g_ptr_array_index(x->conns, i));
   g_hash_table_destroy(done);
 }
 
 static void export_set_clear(ExportSet *x)
 {
   for (guint i = 0; i < x->conns->len; i++)
-    g_free(x->ec[i].tn);
+    tcp_note_walk_clear(&x->ec[i].walk);
   g_free(x->ec);
   g_ptr_array_free(x->analyses, TRUE);
   g_ptr_array_free(x->conns, TRUE);
@@ -150,9 +153,12 @@ static guint64 write_rows(const ExportSet *x, ExportWriter *w)
   frame_merge_init(&fm, x->conns);
   export_writer_header(w);
   while (frame_merge_next(&fm, &ci, &pi)) {
-    const ExportConn *e = &x->ec[ci];
+    ExportConn *e = &x->ec[ci];
     const TcpConn *t = g_ptr_array_index(x->conns, ci);
-    PacketView v = { t, &g_array_index(t->packets, Packet, pi), &e->tn[pi],
+    TcpNote tn;
+    g_assert(pi == e->walk.next);
+    tcp_note_next(&e->walk, &tn);
+    PacketView v = { t, &g_array_index(t->packets, Packet, pi), &tn,
                      e->an, e->pn ? &e->pn[pi] : NULL, e->start_ns,
                      e->mptcp_stream };
     export_writer_row(w, &v);
