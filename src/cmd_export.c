@@ -9,6 +9,7 @@
 #include "frame_merge.h"
 #include "json_out.h"
 #include "outfile.h"
+#include <glib/gstdio.h>
 #include <string.h>
 
 typedef struct {            /* one exported TCP connection */
@@ -190,6 +191,13 @@ static void report(const Capture *c, const char *path, ExportFormat f,
   }
 }
 
+static gboolean same_file(const char *a, const char *b)
+{
+  GStatBuf x, y;
+  return g_stat(a, &x) == 0 && g_stat(b, &y) == 0 && x.st_dev == y.st_dev &&
+         x.st_ino == y.st_ino;
+}
+
 int cmd_export(Session *s, const CmdArgs *a)
 {
   ExportFormat format;
@@ -202,9 +210,10 @@ int cmd_export(Session *s, const CmdArgs *a)
   ExportSet x = { select_conns(s->cap, a), NULL, NULL };
   if (!x.conns)
     return 1;
-  if (path && !*path) {
+  if (path && (!*path || same_file(path, s->cap->path))) {
     g_ptr_array_free(x.conns, TRUE);
-    return report_error("export: -o needs a file name");
+    return report_error(*path ? "export: %s: -o names the capture itself"
+                        : "export: -o needs a file name%s", path);
   }
   if (!outfile_open(&out, path, &err)) {
     int rc = report_error("export: %s", err->message);

@@ -437,6 +437,8 @@ def x2_bad_inputs():
         r = run(["export", path] + extra)
         T.expect_one_error(r, [needle], " ".join(extra))
     expect(os.listdir(d) == [], "files left behind: %s" % os.listdir(d))
+    r = run(["export", path, "-o", ""])
+    T.expect_one_error(r, ["-o needs a file name"], "-o ''")
     keep = os.path.join(d, "keep.csv")
     with open(keep, "w") as f:
         f.write("old\n")
@@ -445,6 +447,12 @@ def x2_bad_inputs():
            "a failed export touched %s: %s" % (keep, os.listdir(d)))
     r = run(["export", os.path.join(d, "missing.pcap")])
     T.expect_one_error(r, ["missing.pcap"], "missing capture")
+    mine = os.path.join(d, "mine.pcapng")
+    shutil.copyfile(path, mine)
+    size = os.path.getsize(mine)
+    r = run(["export", mine, "-o", os.path.join(d, ".", "mine.pcapng")])
+    T.expect_one_error(r, ["mine.pcapng", "capture itself"], "-o the capture")
+    expect(os.path.getsize(mine) == size, "the capture was overwritten")
 
 
 def x2_odd_names():
@@ -804,6 +812,14 @@ def i1_install_uninstall():
               shlex.quote(os.path.join(base, "share/bash-completion/completions/mptcpanalyzer")))
     p = subprocess.run(["bash", "--norc", "-c", script], capture_output=True)
     expect(b"_mptcpanalyzer" in p.stdout, "installed completion: %r" % p.stdout)
+    loader = "/usr/share/bash-completion/bash_completion"
+    if os.path.exists(loader):      # loaded on demand from PREFIX/share
+        script = ("source %s; __load_completion mptcpanalyzer; complete -p mptcpanalyzer"
+                  % loader)
+        p = subprocess.run(["bash", "--norc", "-c", script], capture_output=True,
+                           env=dict(os.environ, XDG_DATA_DIRS=os.path.join(base, "share")))
+        expect(b"_mptcpanalyzer" in p.stdout, "bash-completion did not load it from "
+               "%s/share: %r" % (base, p.stdout + p.stderr[:300]))
     p = make(["uninstall", "DESTDIR=" + dest, "PREFIX=/usr/local"])
     expect(p.returncode == 0, "make uninstall: %r" % p.stderr[-500:])
     left = [os.path.join(r, n) for r, _, ns in os.walk(dest) for n in ns]
