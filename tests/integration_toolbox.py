@@ -392,10 +392,10 @@ def x2_selections(path):
     that belong to that connection, unchanged."""
     rows = export_rows(path)
     tcps = sorted({r["tcp_stream"] for r in rows})
-    for s in tcps[:3] + tcps[-1:]:
+    for s in sorted({tcps[0], tcps[-1]}):
         sub = export_rows(path, "--tcp-stream", str(s))
         expect(sub == [r for r in rows if r["tcp_stream"] == s], "--tcp-stream %d differs" % s)
-    for m in mptcp_ids(path)[:3]:
+    for m in mptcp_ids(path)[-1:]:
         sub = export_rows(path, "--mptcp-stream", str(m))
         expect(sub == [r for r in rows if r["mptcp_stream"] == m], "--mptcp-stream %d differs" % m)
 
