@@ -22,8 +22,10 @@ UNIT_SRCS = $(wildcard tests/unit/*.c)
 
 all: deps build/mptcpanalyzer
 
+# debian/rules sets INSTALL_DEPS=: (the build dependencies are dpkg's job)
+INSTALL_DEPS ?= scripts/install-deps
 deps:
-	@scripts/install-deps
+	@$(INSTALL_DEPS)
 
 # build, then show the tool on a capture the project ships
 demo: all
@@ -31,10 +33,10 @@ demo: all
 	build/mptcpanalyzer mptcp-summary $(DEMO) 0
 
 build/mptcpanalyzer: $(OBJS)
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 build/obj/%.o: src/%.c $(wildcard src/*.h) | build/obj
-	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
 build/asan/mptcpanalyzer: $(ASAN_OBJS)
 	$(CC) $(SAN) -g -o $@ $^ $(PKG_LIBS)
@@ -67,11 +69,22 @@ fuzz: deps $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 check: deps build/mptcpanalyzer build/asan/mptcpanalyzer build/unit-tests $(FUZZ_TARGETS:%=build/replay_%)
 	tests/run
 
+# the program, its manual page and its bash completion (share/)
+BINDIR = $(PREFIX)/bin
+MAN1DIR = $(PREFIX)/share/man/man1
+COMPDIR = $(PREFIX)/share/bash-completion/completions
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 755 build/mptcpanalyzer $(DESTDIR)$(PREFIX)/bin/mptcpanalyzer
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MAN1DIR) $(DESTDIR)$(COMPDIR)
+	install -m 755 build/mptcpanalyzer $(DESTDIR)$(BINDIR)/mptcpanalyzer
+	install -m 644 share/mptcpanalyzer.1 $(DESTDIR)$(MAN1DIR)/mptcpanalyzer.1
+	install -m 644 share/mptcpanalyzer.bash $(DESTDIR)$(COMPDIR)/mptcpanalyzer
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/mptcpanalyzer $(DESTDIR)$(MAN1DIR)/mptcpanalyzer.1 \
+	      $(DESTDIR)$(COMPDIR)/mptcpanalyzer
 
 clean:
 	rm -rf build
 
-.PHONY: all deps demo check fuzz install clean
+.PHONY: all deps demo check fuzz install uninstall clean

@@ -3,6 +3,7 @@
 #include "describe.h"
 #include "table.h"
 #include "tcp_stats.h"
+#include "units.h"
 #include <stdlib.h>
 
 /* the earliest packet time (capture times need not increase) */
@@ -32,8 +33,10 @@ static void tcp_row(Table *tb, const TcpConn *t, gint64 t0)
   table_add(tb, "%.6f", (double)(st.last_ns - st.first_ns) / 1e9);
   table_add(tb, "%" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT,
             st.packets[TO_SERVER], st.packets[TO_CLIENT]);
-  table_add(tb, "%" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT,
-            st.bytes[TO_SERVER], st.bytes[TO_CLIENT]);
+  char *up = fmt_count(st.bytes[TO_SERVER]), *down = fmt_count(st.bytes[TO_CLIENT]);
+  table_add(tb, "%s/%s", up, down);
+  g_free(up);
+  g_free(down);
   table_add(tb, "%s%s%s", st.syn ? "S" : "-", (st.fin[0] || st.fin[1]) ? "F" : "-",
             (st.rst[0] || st.rst[1]) ? "R" : "-");
   if (ms >= 0)

@@ -4,6 +4,7 @@
 #include "describe.h"
 #include "events.h"
 #include "mptcp_analysis.h"
+#include "summary_json.h"
 #include "table.h"
 #include "units.h"
 
@@ -201,6 +202,27 @@ static void print_direction(const MptcpAnalysis *a, int d, gint64 dur,
   g_free(wire); g_free(app); g_free(tput); g_free(gput);
 }
 
+void json_mptcp_summary(JsonBuilder *b, const char *capture,
+                        const MptcpAnalysis *an, gboolean full)
+{
+  const MptcpConn *m = an->conn;
+  gint64 start, dur = duration(m, &start);
+  json_str(b, "capture", capture);
+  json_int(b, "mptcp_stream", m->id);
+  if (m->version >= 0) json_int(b, "version", m->version);
+  else json_null(b, "version");
+  if (full) {
+    json_builder_set_member_name(b, "connection");
+    json_mptcp_conn(b, m, NULL);
+    json_events(b, m, TRUE);
+  }
+  json_builder_set_member_name(b, "directions");
+  json_builder_begin_array(b);
+  for (int d = 0; d < 2; d++)
+    json_direction(b, an, d, dur, full);
+  json_builder_end_array(b);
+}
+
 int cmd_mptcp_summary(Session *s, const CmdArgs *a)
 {
   const MptcpConn *m = mptcp_arg(s->cap, a->argv[0]);
@@ -211,20 +233,7 @@ int cmd_mptcp_summary(Session *s, const CmdArgs *a)
   if (a->json) {
     JsonBuilder *b = json_builder_new();
     json_builder_begin_object(b);
-    json_str(b, "capture", s->cap->path);
-    json_int(b, "mptcp_stream", m->id);
-    if (m->version >= 0) json_int(b, "version", m->version);
-    else json_null(b, "version");
-    if (a->full) {
-      json_builder_set_member_name(b, "connection");
-      json_mptcp_conn(b, m, NULL);
-      json_events(b, m, TRUE);
-    }
-    json_builder_set_member_name(b, "directions");
-    json_builder_begin_array(b);
-    for (int d = 0; d < 2; d++)
-      json_direction(b, an, d, dur, a->full);
-    json_builder_end_array(b);
+    json_mptcp_summary(b, s->cap->path, an, a->full);
     json_builder_end_object(b);
     json_print(b);
   } else {

@@ -75,7 +75,9 @@ static void print_reinjections(const MptcpAnalysis *an)
       table_add(tb, "%u", r->tcp_stream);
       table_add(tb, "%s", d == TO_SERVER ? "server" : "client");
       table_add(tb, "%" G_GUINT64_FORMAT, r->dsn_start);
-      table_add(tb, "%" G_GUINT64_FORMAT, r->length);
+      char *len = fmt_count(r->length);
+      table_add(tb, "%s", len);
+      g_free(len);
       table_add(tb, "%s", f);
       table_add(tb, "%s", s);
       if (r->orig_time_ns >= 0 && r->time_ns >= r->orig_time_ns)

@@ -3,6 +3,7 @@
 #include "commands.h"
 #include "describe.h"
 #include "icmp_events.h"
+#include "summary_json.h"
 #include "tcp_analysis.h"
 #include "units.h"
 
@@ -131,34 +132,43 @@ static void print_dir(const TcpDirSummary *d, int dir, gint64 dur, gboolean full
   g_free(pay); g_free(uni); g_free(ret); g_free(tput); g_free(gput);
 }
 
+void json_tcp_summary(JsonBuilder *b, const char *capture, const TcpConn *t,
+                      gboolean full)
+{
+  TcpDirSummary d[2];
+  tcp_summarise(t, d);
+  gint64 dur = conn_duration(d);
+  json_str(b, "capture", capture);
+  json_int(b, "tcp_stream", t->stream);
+  if (full) {
+    json_builder_set_member_name(b, "connection");
+    json_tcp_conn(b, t, 0);
+    json_handshake(b, t);
+    json_icmp_tcp(b, t);
+  }
+  json_builder_set_member_name(b, "directions");
+  json_builder_begin_array(b);
+  for (int i = 0; i < 2; i++)
+    json_dir(b, &d[i], i, dur, full);
+  json_builder_end_array(b);
+}
+
 int cmd_tcp_summary(Session *s, const CmdArgs *a)
 {
   TcpConn *t = tcp_arg(s->cap, a->argv[0]);
   TcpDirSummary d[2];
   if (!t)
     return 1;
-  tcp_summarise(t, d);
-  gint64 dur = conn_duration(d);
   if (a->json) {
     JsonBuilder *b = json_builder_new();
     json_builder_begin_object(b);
-    json_str(b, "capture", s->cap->path);
-    json_int(b, "tcp_stream", t->stream);
-    if (a->full) {
-      json_builder_set_member_name(b, "connection");
-      json_tcp_conn(b, t, 0);
-      json_handshake(b, t);
-      json_icmp_tcp(b, t);
-    }
-    json_builder_set_member_name(b, "directions");
-    json_builder_begin_array(b);
-    for (int i = 0; i < 2; i++)
-      json_dir(b, &d[i], i, dur, a->full);
-    json_builder_end_array(b);
+    json_tcp_summary(b, s->cap->path, t, a->full);
     json_builder_end_object(b);
     json_print(b);
     return 0;
   }
+  tcp_summarise(t, d);
+  gint64 dur = conn_duration(d);
   char *cl = endpoint_text(t, t->client), *sv = endpoint_text(t, conn_server(t));
   printf("tcp.stream %u: %s -> %s (roles from %s), duration %.6f s\n",
          t->stream, cl, sv, role_source_name(t->role_source), ns_to_s(dur));

@@ -75,6 +75,8 @@ int cmd_list_subflows(Session *s, const CmdArgs *a);
 int cmd_tcp_summary(Session *s, const CmdArgs *a);
 int cmd_mptcp_summary(Session *s, const CmdArgs *a);
 int cmd_list_reinjections(Session *s, const CmdArgs *a);
+int cmd_export(Session *s, const CmdArgs *a);
+int cmd_summarize(Session *s, const CmdArgs *a);
 int cmd_checkhealth(Session *s, const CmdArgs *a);
 int cmd_plot(Session *s, const CmdArgs *a);
 /* the kinds of plot, for help plot (cmd_plot.c) */

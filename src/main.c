@@ -4,6 +4,7 @@
  * (mptcpanalyzer "load-pcap X.pcap" "list-mptcp"), a script (-f FILE, or
  * standard input when it is not a terminal), or the interactive shell. */
 #include "commands.h"
+#include "complete.h"
 #include "shell.h"
 #include "output.h"
 #include "script.h"
@@ -88,6 +89,8 @@ int main(int argc, char **argv)
   const char *script = NULL;
   gboolean show_stats = FALSE;
   int i = 1, rc;
+  if (argc >= 2 && strcmp(argv[1], "--complete") == 0)
+    return complete_run(argc - 2, argv + 2);      /* hidden: bash completion */
   run_stats_start(&stats);
   /* A fixed threshold keeps the large per-connection packet arrays in
    * mmap'ed blocks that realloc grows with mremap, without copying them

@@ -69,6 +69,18 @@ static char *history_path(void)
                           "history", NULL);
 }
 
+/* The loaded capture's file name, as the reference tool shows it
+ * ("client_2.pcap> "), or the program's name before a capture is loaded. */
+static char *shell_prompt(const Session *s)
+{
+  if (!s->cap)
+    return g_strdup("mptcpanalyzer> ");
+  char *base = g_path_get_basename(s->cap->path);
+  char *prompt = g_strdup_printf("%s> ", base);
+  g_free(base);
+  return prompt;
+}
+
 int shell_run(Session *s)
 {
   char *hist = history_path();
@@ -82,7 +94,9 @@ int shell_run(Session *s)
   if (read_history(hist) != 0)
     write_history(hist);               /* append_history needs the file */
   while (!s->quit) {
-    char *line = readline(s->cap ? "mptcp> " : "mptcp (no capture)> ");
+    char *prompt = shell_prompt(s);
+    char *line = readline(prompt);
+    g_free(prompt);
     if (!line)
       break;
     if (*line) {

@@ -12,5 +12,6 @@ int main(int argc, char **argv)
   register_mptcp_option_tests();
   register_row_tests();
   register_crypto_tests();
+  register_export_tests();
   return g_test_run();
 }

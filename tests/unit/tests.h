@@ -5,4 +5,5 @@
 void register_mptcp_option_tests(void);
 void register_row_tests(void);
 void register_crypto_tests(void);
+void register_export_tests(void);
 #endif
