@@ -5,6 +5,7 @@
 #include "events.h"
 #include "mptcp_analysis.h"
 #include "summary_json.h"
+#include "peer_view.h"
 #include "table.h"
 #include "units.h"
 
@@ -23,7 +24,8 @@ static gint64 duration(const MptcpConn *m, gint64 *start)
   return last - first;
 }
 
-static void json_subflows(JsonBuilder *b, const MptcpAnalysis *a, int d)
+static void json_subflows(JsonBuilder *b, const MptcpAnalysis *a, int d,
+                          const PeerView *pv)
 {
   const MptcpDir *D = &a->dir[d];
   json_builder_set_member_name(b, "subflows");
@@ -44,6 +46,8 @@ static void json_subflows(JsonBuilder *b, const MptcpAnalysis *a, int d)
     json_int(b, "unmapped_bytes", (gint64)f->unmapped_bytes);
     json_int(b, "inferred_bytes", (gint64)f->inferred_bytes);
     json_int(b, "span_bytes", (gint64)f->span_bytes);
+    if (pv)
+      json_peer_subflow(b, pv, d, k);
     json_builder_end_object(b);
   }
   json_builder_end_array(b);
@@ -114,7 +118,7 @@ static void print_notes(const MptcpDir *D)
 }
 
 static void json_direction(JsonBuilder *b, const MptcpAnalysis *a, int d,
-                           gint64 dur, gboolean full)
+                           gint64 dur, gboolean full, const PeerView *pv)
 {
   const MptcpDir *D = &a->dir[d];
   json_builder_begin_object(b);
@@ -145,7 +149,9 @@ static void json_direction(JsonBuilder *b, const MptcpAnalysis *a, int d,
       json_time(b, "data_fin_time", D->data_fin_ns);
     }
   }
-  json_subflows(b, a, d);
+  if (pv)
+    json_peer_direction(b, pv, d);
+  json_subflows(b, a, d, pv);
   json_builder_end_object(b);
 }
 
@@ -202,8 +208,9 @@ static void print_direction(const MptcpAnalysis *a, int d, gint64 dur,
   g_free(wire); g_free(app); g_free(tput); g_free(gput);
 }
 
-void json_mptcp_summary(JsonBuilder *b, const char *capture,
-                        const MptcpAnalysis *an, gboolean full)
+static void json_summary(JsonBuilder *b, const char *capture,
+                         const MptcpAnalysis *an, gboolean full,
+                         const PeerView *pv)
 {
   const MptcpConn *m = an->conn;
   gint64 start, dur = duration(m, &start);
@@ -216,24 +223,36 @@ void json_mptcp_summary(JsonBuilder *b, const char *capture,
     json_mptcp_conn(b, m, NULL);
     json_events(b, m, TRUE);
   }
+  if (pv)
+    json_peer_head(b, pv);
   json_builder_set_member_name(b, "directions");
   json_builder_begin_array(b);
   for (int d = 0; d < 2; d++)
-    json_direction(b, an, d, dur, full);
+    json_direction(b, an, d, dur, full, pv);
   json_builder_end_array(b);
+}
+
+void json_mptcp_summary(JsonBuilder *b, const char *capture,
+                        const MptcpAnalysis *an, gboolean full)
+{
+  json_summary(b, capture, an, full, NULL);
 }
 
 int cmd_mptcp_summary(Session *s, const CmdArgs *a)
 {
   const MptcpConn *m = mptcp_arg(s->cap, a->argv[0]);
+  PeerView pv;
   if (!m)
     return 1;
-  MptcpAnalysis *an = mptcp_analyse(m);
+  if (cmd_opt(a, "--peer") && !peer_view_open(s, a, &pv))
+    return 1;
+  const PeerView *peer = cmd_opt(a, "--peer") ? &pv : NULL;
+  MptcpAnalysis *an = peer ? pv.an_a : mptcp_analyse(m);
   gint64 start, dur = duration(m, &start);
   if (a->json) {
     JsonBuilder *b = json_builder_new();
     json_builder_begin_object(b);
-    json_mptcp_summary(b, s->cap->path, an, a->full);
+    json_summary(b, s->cap->path, an, a->full, peer);
     json_builder_end_object(b);
     json_print(b);
   } else {
@@ -245,11 +264,19 @@ int cmd_mptcp_summary(Session *s, const CmdArgs *a)
              m->id, m->version, m->subflows->len, ns_to_s(dur));
     if (a->full)
       print_mptcp_conn(m, stdout);
-    for (int d = 0; d < 2; d++)
+    if (peer)
+      print_peer_head(peer);
+    for (int d = 0; d < 2; d++) {
       print_direction(an, d, dur, start, a->full);
+      if (peer)
+        print_peer_direction(peer, d);
+    }
     if (a->full)
       print_events(m, stdout);
   }
-  mptcp_analysis_free(an);
+  if (peer)
+    peer_view_clear(&pv);
+  else
+    mptcp_analysis_free(an);
   return 0;
 }

@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "output.h"
 #include <math.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 const Command command_table[] = {
@@ -27,13 +28,34 @@ const Command command_table[] = {
     "bytes, retransmissions and rates of one TCP connection",
     "tcp-summary fixtures/v1-lossy-client.pcapng 0 --full", cmd_tcp_summary },
   { "mptcp-summary", "mptcp_summary", "MPTCP_STREAM", 1,
-    CMD_CAPTURE | CMD_JSON | CMD_FULL, "",
+    CMD_CAPTURE | CMD_JSON | CMD_FULL, "--peer=CAPTURE2 --clock-offset=SECONDS",
     "goodput, throughput and subflow shares of one MPTCP connection",
     "mptcp-summary fixtures/v1-lossy-client.pcapng 0", cmd_mptcp_summary },
   { "list-reinjections", "list_reinjections lr", "MPTCP_STREAM", 1,
     CMD_CAPTURE | CMD_JSON, "", "packets resending data first sent on "
     "another subflow", "list-reinjections fixtures/v1-lossy-client.pcapng 0",
     cmd_list_reinjections },
+  { "map-tcp", "map_tcp_connection", "TCP_STREAM CAPTURE2", 2,
+    CMD_CAPTURE | CMD_JSON, "",
+    "which connection of the other end's capture is this one, and why",
+    "map-tcp fixtures/crafted-pair-tcp-nat-client.pcap 0 "
+    "fixtures/crafted-pair-tcp-nat-server.pcap", cmd_map_tcp },
+  { "map-mptcp", "map_mptcp_connection", "MPTCP_STREAM CAPTURE2", 2,
+    CMD_CAPTURE | CMD_JSON, "",
+    "the same for an MPTCP connection, its subflows paired one to one",
+    "map-mptcp fixtures/v1-nat-client.pcapng 0 fixtures/v1-nat-server.pcapng",
+    cmd_map_mptcp },
+  { "owd", "", "STREAM CAPTURE2", 2, CMD_CAPTURE | CMD_JSON,
+    "--tcp --clock-offset=SECONDS --packets",
+    "one-way delays, losses and misses per subflow and direction, from the "
+    "captures of both ends", "owd fixtures/v1-paired-client.pcapng 0 "
+    "fixtures/v1-paired-server.pcapng", cmd_owd },
+  { "qualify-reinjections", "qualify_reinjections", "MPTCP_STREAM CAPTURE2",
+    2, CMD_CAPTURE | CMD_JSON, "--clock-offset=SECONDS",
+    "whether each reinjection arrived first (useful), after (redundant) or "
+    "alone (delivered), from both ends' captures",
+    "qualify-reinjections fixtures/crafted-pair-mptcp-client.pcap 0 "
+    "fixtures/crafted-pair-mptcp-server.pcap", cmd_qualify_reinjections },
   { "plot", "", "KIND [CAPTURE] STREAM [CAPTURE2]", 2,
     CMD_JSON | CMD_VARIADIC,
     "-o=FILE --term --data=FILE --towards=server|client --window=SECONDS "
@@ -219,6 +241,30 @@ int cmd_take_capture(Session *s, const char *cmd, CmdArgs *a, int n_needed)
     return report_error("%s: no capture loaded (give one, or use load-pcap)",
                         cmd);
   return 0;
+}
+
+/* The same file, by device and inode. */
+static gboolean same_file(const char *x, const char *y)
+{
+  GStatBuf a, b;
+  return g_stat(x, &a) == 0 && g_stat(y, &b) == 0 && a.st_dev == b.st_dev &&
+         a.st_ino == b.st_ino;
+}
+
+Capture *cmd_peer_capture(Session *s, const char *path)
+{
+  GError *err = NULL;
+  if (same_file(s->cap->path, path)) {
+    report_error("%s and %s are the same capture: give the capture of the "
+                 "connection's other end", s->cap->path, path);
+    return NULL;
+  }
+  Capture *c = session_open(s, path, &err);
+  if (!c) {
+    report_error("%s", err->message);
+    g_error_free(err);
+  }
+  return c;
 }
 
 int command_run_argv(Session *s, int argc, char **argv)

@@ -63,6 +63,9 @@ int cmd_take_capture(Session *s, const char *cmd, CmdArgs *a, int n_needed);
 /* A stream number argument; FALSE (error reported) when it is not one. */
 gboolean stream_id_arg(const Capture *c, const char *arg, const char *what,
                        guint32 *id);
+/* Load the capture of a connection's other end (the loaded capture's
+ * peer); NULL (error reported) when it cannot be, or is the same file. */
+Capture *cmd_peer_capture(Session *s, const char *path);
 /* The MPTCP connection an argument names; NULL (error reported) if none. */
 MptcpConn *mptcp_arg(const Capture *c, const char *arg);
 /* The TCP connection an argument names; NULL (error reported) if none. */
@@ -79,6 +82,11 @@ int cmd_export(Session *s, const CmdArgs *a);
 int cmd_summarize(Session *s, const CmdArgs *a);
 int cmd_checkhealth(Session *s, const CmdArgs *a);
 int cmd_plot(Session *s, const CmdArgs *a);
+int cmd_map_tcp(Session *s, const CmdArgs *a);
+int cmd_map_mptcp(Session *s, const CmdArgs *a);
+int cmd_owd(Session *s, const CmdArgs *a);
+int cmd_qualify_reinjections(Session *s, const CmdArgs *a);
+
 /* the kinds of plot, for help plot (cmd_plot.c) */
 void plot_kinds_help(FILE *out);
 int cmd_clean_cache(Session *s, const CmdArgs *a);

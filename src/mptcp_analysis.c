@@ -126,20 +126,22 @@ guint64 mptcp_credit(Walk *w, int d, guint32 k, guint64 start, guint64 end,
   return n;
 }
 
-/* Bytes between the highest sequence seen and this segment were missed by
- * the capture. If the DSN moved on by exactly as much, they are ours now;
- * else they are placed at the end, where the DSN space shows the gap. */
+/* Bytes between the highest sequence seen and this segment have not
+ * passed the capture point (yet): the capture missed them, or they were
+ * lost before it and are sent again later. They become a hole, placed at
+ * the end where no captured packet carried the data (a copy captured
+ * later, on any subflow, comes first): if the DSN moved on by exactly as
+ * much, exactly there (before other holes); else where the DSN space
+ * shows the gap. */
 static void infer_missed(Walk *w, int d, guint32 k, SubDir *s, guint64 seg,
                          guint64 dsn, gboolean exact, gint64 time_ns)
 {
   if (!s->hi_known || seg <= s->hi_seq)
     return;
   guint64 len = seg - s->hi_seq;
-  if (exact && dsn > s->hi_dsn && dsn - s->hi_dsn == len) {
-    mptcp_credit(w, d, k, s->hi_dsn, dsn, time_ns);
-    return;
-  }
-  Hole h = { d, k, len, s->hi_dsn, dsn - len, dsn >= len, time_ns };
+  exact = exact && dsn > s->hi_dsn && dsn - s->hi_dsn == len;
+  Hole h = { d, k, len, s->hi_dsn, dsn - len, !exact && dsn >= len, time_ns,
+             exact };
   g_array_append_val(w->holes, h);
 }
 
@@ -169,7 +171,7 @@ static void unmapped(Walk *w, int d, guint32 k, SubDir *s, guint64 seg,
   guint64 dsn = m->dsn + (pos - m->ssn);
   if (pos == seg)
     infer_missed(w, d, k, s, seg, dsn, FALSE, time_ns);
-  Hole h = { d, k, end - pos, dsn, 0, FALSE, time_ns };
+  Hole h = { d, k, end - pos, dsn, 0, FALSE, time_ns, FALSE };
   g_array_append_val(w->holes, h);
   advance_high(s, end, dsn + (end - pos));
 }

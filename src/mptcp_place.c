@@ -211,7 +211,7 @@ static void tail_holes(Walk *w)
     if (!s->hi_known || s->hi <= s->hi_seq)
       continue;
     Hole h = { s->dir, i / 2, s->hi - s->hi_seq, s->hi_dsn, 0, FALSE,
-               s->acked_ns };
+               s->acked_ns, FALSE };
     g_array_append_val(w->holes, h);
   }
 }
@@ -225,13 +225,17 @@ static guint64 place(Walk *w, const Hole *h, guint64 start, guint64 end_all)
                                     h->time_ns) : 0;
 }
 
+/* The exact holes first, then the others. */
 static void place_holes(Walk *w, const guint64 end[2])
 {
-  for (guint i = 0; i < w->holes->len; i++) {
-    const Hole *h = &g_array_index(w->holes, Hole, i);
-    if (place(w, h, h->dsn_a, end[h->dir]) == 0 && h->has_b)
-      place(w, h, h->dsn_b, end[h->dir]);
-  }
+  for (int exact = 1; exact >= 0; exact--)
+    for (guint i = 0; i < w->holes->len; i++) {
+      const Hole *h = &g_array_index(w->holes, Hole, i);
+      if (h->exact != exact)
+        continue;
+      if (place(w, h, h->dsn_a, end[h->dir]) == 0 && h->has_b)
+        place(w, h, h->dsn_b, end[h->dir]);
+    }
 }
 
 /* Give [start, end) to the subflows that can have carried it: the one

@@ -44,6 +44,7 @@ typedef struct {             /* bytes the capture missed, placed at the end */
   guint64 len, dsn_a, dsn_b; /* candidates: after the previous mapping, */
   gboolean has_b;            /* or before the next one */
   gint64 time_ns;            /* when the evidence for it was seen */
+  gboolean exact;            /* the DSN moved on by exactly its size */
 } Hole;
 
 typedef struct { guint64 value; guint32 frame; } Raise;

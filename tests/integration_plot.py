@@ -115,6 +115,10 @@ def plot_ok(kind, cap, stream, *extra):
 
 
 def mptcp_streams(cap):
+    """the MPTCP connections of a capture ([] for a TCP-only one)"""
+    r = run(["-q", "--json", "list-mptcp", cap])
+    if r.rc == 1 and "no MPTCP connections" in r.err:
+        return []
     return [m["mptcp_stream"] for m in tool_json("list-mptcp", cap)["mptcp_connections"]]
 
 

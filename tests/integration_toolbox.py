@@ -95,8 +95,11 @@ TFIELDS = ["frame.number", "frame.time_epoch", "tcp.stream", "tcp.len",
 @memo
 def tshark_rows(path):
     """{frame: dict} of the TCP packets of a capture, as tshark exports
-    them (with its relative sequence numbers and MPTCP mapping analysis)."""
-    cmd = [TSHARK, "-r", path, "-o", "mptcp.analyze_mappings:TRUE",
+    them (with its relative sequence numbers and MPTCP mapping analysis).
+    An ICMP error quoting a TCP header is not a packet of the connection
+    (tshark gives it the quoted header's tcp.stream): left out."""
+    cmd = [TSHARK, "-r", path, "-Y", "not icmp and not icmpv6",
+           "-o", "mptcp.analyze_mappings:TRUE",
            "-T", "fields", "-E", "separator=/t", "-E", "occurrence=a",
            "-E", "aggregator=,", "-E", "quote=n"]
     for f in TFIELDS:
