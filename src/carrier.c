@@ -28,6 +28,11 @@ guint64 carrier_add(Carriers *c, guint64 start, guint64 end, guint32 subflow,
 {
   if (end <= start)
     return 0;
+  GTreeNode *last = g_tree_node_last(c->tree);
+  if (!last || ((CarrierRange *)g_tree_node_value(last))->end <= start) {
+    insert(c, start, end, subflow, frame, time_ns);   /* new data, in order */
+    return end - start;
+  }
   GTreeNode *n = g_tree_upper_bound(c->tree, &start);
   GTreeNode *prev = n ? g_tree_node_previous(n) : g_tree_node_last(c->tree);
   if (prev && ((CarrierRange *)g_tree_node_value(prev))->end > start)

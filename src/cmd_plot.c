@@ -22,6 +22,7 @@ typedef struct {
   PlotInput in;
   PlotTarget target;
   char *stream_arg;
+  Capture *peer;               /* the other end's capture, owned */
 } PlotRequest;
 
 void plot_kinds_help(FILE *out)
@@ -29,11 +30,11 @@ void plot_kinds_help(FILE *out)
   fprintf(out, "  kinds (STREAM is a tcp.stream for tcp-*, else an "
           "mptcp.stream):\n");
   for (const PlotKind *k = plot_kinds; k->name; k++)
-    if (k->build)
+    if (!(k->needs & KIND_PEER))
       fprintf(out, "    %-17s %s\n", k->name, k->summary);
-  fprintf(out, "  coming (they need two captures, CAPTURE2):\n");
+  fprintf(out, "  with the other end's capture (CAPTURE2; --clock-offset):\n");
   for (const PlotKind *k = plot_kinds; k->name; k++)
-    if (!k->build)
+    if (k->needs & KIND_PEER)
       fprintf(out, "    %-17s %s\n", k->name, k->summary);
   fprintf(out, "  -o FILE: .png (default), .svg or .pdf; --term: draw on the "
           "terminal;\n  --data FILE: the plotted series as tab-separated "
@@ -80,12 +81,14 @@ static int parse_request(const CmdArgs *a, PlotRequest *r)
     r->in.towards = strcmp(towards, "server") == 0 ? TO_SERVER : TO_CLIENT;
   if (cmd_opt(a, "--window") && !(r->kind->needs & KIND_WINDOW))
     return usage_error("--window does not apply to %s", r->kind->name);
-  if (cmd_opt(a, "--clock-offset") && !(r->kind->needs & KIND_PEER))
+  if (cmd_opt(a, "--clock-offset") &&
+      !(r->kind->needs & (KIND_PEER | KIND_PEER_OPTIONAL)))
     return usage_error("--clock-offset applies to two-capture kinds, not %s",
                        r->kind->name);
   if (!cmd_opt_double(a, "--window", &r->in.window_s) ||
       !cmd_opt_double(a, "--clock-offset", &r->in.clock_offset_s))
     return 1;
+  r->in.clock_offset_given = cmd_flag(a, "--clock-offset");
   if (cmd_opt(a, "--window") && !(r->in.window_s > 0))
     return usage_error("--window %s: give a positive number of seconds",
                        cmd_opt(a, "--window"));
@@ -123,13 +126,28 @@ static const MptcpConn *mptcp_stream(const Capture *c, const char *arg)
   return NULL;
 }
 
+/* With an optional second capture: is it there? 3 arguments, or 2 of
+ * which the first is a stream number and a capture is loaded. */
+static gboolean peer_given(const Session *s, const CmdArgs *rest)
+{
+  if (rest->argc == 3)
+    return TRUE;
+  return rest->argc == 2 && s->cap && g_ascii_isdigit(rest->argv[0][0]) &&
+         strspn(rest->argv[0], "0123456789") == strlen(rest->argv[0]);
+}
+
 /* Load the capture(s) and find the connection; 0 or an exit status. */
 static int take_input(Session *s, const CmdArgs *a, PlotRequest *r)
 {
   CmdArgs rest = *a;
-  int need = (r->kind->needs & KIND_PEER) ? 2 : 1;
   rest.argv++;
   rest.argc--;
+  gboolean two = (r->kind->needs & KIND_PEER) ||
+                 ((r->kind->needs & KIND_PEER_OPTIONAL) && peer_given(s, &rest));
+  int need = two ? 2 : 1;
+  if (r->in.clock_offset_given && !two)
+    return report_error("plot %s: --clock-offset needs the other end's "
+                        "capture", r->kind->name);
   if (rest.argc != need && rest.argc != need + 1) {
     report_error("plot %s: expected [CAPTURE] %s%s", r->kind->name,
                  (r->kind->needs & KIND_TCP) ? "TCP_STREAM" : "MPTCP_STREAM",
@@ -145,7 +163,11 @@ static int take_input(Session *s, const CmdArgs *a, PlotRequest *r)
     r->in.tcp = tcp_arg(s->cap, rest.argv[0]);
   else
     r->in.mptcp = mptcp_stream(s->cap, rest.argv[0]);
-  return (r->in.tcp || r->in.mptcp) ? 0 : 1;
+  if (!r->in.tcp && !r->in.mptcp)
+    return 1;
+  if (two && !(r->in.peer = r->peer = cmd_peer_capture(s, rest.argv[1])))
+    return 1;
+  return 0;
 }
 
 /* "client_2-mptcp-dsn-1.png" in the current folder */
@@ -295,6 +317,7 @@ int cmd_plot(Session *s, const CmdArgs *a)
   }
   if ((rc = take_input(s, a, &r)) == 0)
     rc = render(s, a, &r, &gp);
+  capture_free(r.peer);
   gnuplot_clear(&gp);
   return rc;
 }

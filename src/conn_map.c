@@ -40,7 +40,8 @@ static double overlap(const TcpConn *a, const TcpConn *b)
   return shorter > 0 ? (double)common / (double)shorter : 1.0;
 }
 
-void conn_evidence(const TcpConn *a, const TcpConn *b, TcpCandidate *c)
+void conn_evidence(const TcpConn *a, const PktSigs *sa, const TcpConn *b,
+                   const PktSigs *sb, TcpCandidate *c)
 {
   memset(c, 0, sizeof *c);
   c->b = b;
@@ -53,7 +54,7 @@ void conn_evidence(const TcpConn *a, const TcpConn *b, TcpCandidate *c)
     c->tuple[r * 2] = g_strcmp0(a->ip[ea], b->ip[eb]) == 0;
     c->tuple[r * 2 + 1] = a->port[ea] == b->port[eb];
   }
-  c->shared = pkt_shared(a, b);
+  c->shared = pkt_shared(sa, sb);
   c->overlap = overlap(a, b);
   c->packets[0] = a->packets->len;
   c->packets[1] = b->packets->len;
@@ -86,12 +87,18 @@ static gint tcp_best_first(gconstpointer x, gconstpointer y)
 GArray *conn_map_tcp(const TcpConn *a, const Capture *cb)
 {
   GArray *out = g_array_new(FALSE, FALSE, sizeof(TcpCandidate));
+  PktSigs sa, sb;
+  pkt_sigs(a, &sa);
   for (guint i = 0; i < cb->tcp->len; i++) {
     TcpCandidate c;
-    conn_evidence(a, g_ptr_array_index(cb->tcp, i), &c);
+    const TcpConn *b = g_ptr_array_index(cb->tcp, i);
+    pkt_sigs(b, &sb);
+    conn_evidence(a, &sa, b, &sb, &c);
+    pkt_sigs_clear(&sb);
     if (c.score > 0)
       g_array_append_val(out, c);
   }
+  pkt_sigs_clear(&sa);
   g_array_sort(out, tcp_best_first);
   return out;
 }
@@ -114,16 +121,27 @@ static GArray *pair_subflows(const MptcpConn *a, const MptcpConn *b)
 {
   guint na = a->subflows->len, nb = b->subflows->len;
   GArray *cells = g_array_new(FALSE, FALSE, sizeof(Cell));
+  PktSigs *sa = g_new(PktSigs, na + 1), *sb = g_new(PktSigs, nb + 1);
+  for (guint i = 0; i < na; i++)
+    pkt_sigs(g_ptr_array_index(a->subflows, i), &sa[i]);
+  for (guint j = 0; j < nb; j++)
+    pkt_sigs(g_ptr_array_index(b->subflows, j), &sb[j]);
   for (guint i = 0; i < na; i++)
     for (guint j = 0; j < nb; j++) {
       TcpCandidate c;
-      conn_evidence(g_ptr_array_index(a->subflows, i),
-                    g_ptr_array_index(b->subflows, j), &c);
+      conn_evidence(g_ptr_array_index(a->subflows, i), &sa[i],
+                    g_ptr_array_index(b->subflows, j), &sb[j], &c);
       if (c.match) {
         Cell x = { i, j, c.score };
         g_array_append_val(cells, x);
       }
     }
+  for (guint i = 0; i < na; i++)
+    pkt_sigs_clear(&sa[i]);
+  for (guint j = 0; j < nb; j++)
+    pkt_sigs_clear(&sb[j]);
+  g_free(sa);
+  g_free(sb);
   g_array_sort(cells, cell_best_first);
   GArray *pairs = g_array_sized_new(FALSE, TRUE, sizeof(SubflowPair), na);
   gboolean *used = g_new0(gboolean, nb + 1);

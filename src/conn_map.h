@@ -22,6 +22,7 @@
 #ifndef CONN_MAP_H
 #define CONN_MAP_H
 #include "capture.h"
+#include "pkt_match.h"
 
 typedef enum { EV_UNKNOWN = -1, EV_DIFFERENT = 0, EV_EQUAL = 1 } Evidence;
 
@@ -52,7 +53,8 @@ GArray *conn_map_tcp(const TcpConn *a, const Capture *cb);
 /* Every MPTCP connection of cb with any evidence, best first. */
 GArray *conn_map_mptcp(const MptcpConn *a, const Capture *cb);
 void conn_map_mptcp_free(GArray *candidates);
-/* The evidence between two TCP connections. */
-void conn_evidence(const TcpConn *a, const TcpConn *b, TcpCandidate *c);
+/* The evidence between two TCP connections (sa, sb: their pkt_sigs()). */
+void conn_evidence(const TcpConn *a, const PktSigs *sa, const TcpConn *b,
+                   const PktSigs *sb, TcpCandidate *c);
 
 #endif

@@ -36,62 +36,16 @@ static gboolean visit(gpointer key, gpointer value, gpointer user)
   return FALSE;
 }
 
-typedef struct { guint64 start, end; gint64 time_ns; guint32 frame, sub; } Arrival;
-
-static gint by_time(gconstpointer a, gconstpointer b)
-{
-  const Arrival *x = a, *y = b;
-  if (x->time_ns != y->time_ns) return x->time_ns < y->time_ns ? -1 : 1;
-  return x->frame < y->frame ? -1 : x->frame > y->frame;
-}
-
-static gboolean add_inferred(gpointer key, gpointer value, gpointer user)
-{
-  const CarrierRange *r = value;
-  (void)key;
-  if (!r->frame)
-    carrier_add(user, r->start, r->end, r->subflow, 0, r->time_ns, NULL, NULL);
-  return FALSE;
-}
-
-/* The first arrival of every byte of direction d. */
-static void first_arrivals(const MptcpAnalysis *an, int d, Carriers *out)
-{
-  GArray *v = g_array_new(FALSE, FALSE, sizeof(Arrival));
-  for (guint k = 0; an->notes && k < an->conn->subflows->len; k++) {
-    const TcpConn *t = g_ptr_array_index(an->conn->subflows, k);
-    for (guint i = 0; i < t->packets->len; i++) {
-      const Packet *p = &g_array_index(t->packets, Packet, i);
-      const PacketNote *n = &an->notes[k][i];
-      if (!(n->flags & NOTE_MAPPED) || mptcp_dir(t, p) != d)
-        continue;
-      Arrival a = { n->dsn, n->dsn + n->mapped, p->time_ns, p->frame, k };
-      g_array_append_val(v, a);
-    }
-  }
-  g_array_sort(v, by_time);
-  carriers_init(out);
-  for (guint i = 0; i < v->len; i++) {
-    const Arrival *a = &g_array_index(v, Arrival, i);
-    carrier_add(out, a->start, a->end, a->sub, a->frame, a->time_ns, NULL, NULL);
-  }
-  if (an->dir[d].carriers.tree)
-    g_tree_foreach(an->dir[d].carriers.tree, add_inferred, out);
-  g_array_free(v, TRUE);
-}
-
-void hol_compute(const MptcpAnalysis *an, int d, Hol *out)
+void hol_compute(const MptcpAnalysis *an, int d, Hol *out, GArray ***samples)
 {
   Walk w = { NULL, g_array_new(FALSE, FALSE, sizeof(Weighted)), NULL,
              an->conn->subflows->len, 0, G_MININT64, FALSE, 0 };
   w.first = g_new0(guint64, w.nsub + 1);
-  Carriers arrivals;
   w.sub = g_new(GArray *, w.nsub + 1);
   for (guint k = 0; k < w.nsub; k++)
     w.sub[k] = g_array_new(FALSE, FALSE, sizeof(Weighted));
-  first_arrivals(an, d, &arrivals);
-  g_tree_foreach(arrivals.tree, visit, &w);
-  carriers_clear(&arrivals);
+  if (an->dir[d].carriers.tree)
+    g_tree_foreach(an->dir[d].carriers.tree, visit, &w);
   out->nsub = w.nsub;
   out->first = w.first;
   out->sub = g_new0(WeightedStats, w.nsub + 1);
@@ -99,9 +53,13 @@ void hol_compute(const MptcpAnalysis *an, int d, Hol *out)
   weighted_stats((Weighted *)w.all->data, w.all->len, &out->total);
   for (guint k = 0; k < w.nsub; k++) {
     weighted_stats((Weighted *)w.sub[k]->data, w.sub[k]->len, &out->sub[k]);
-    g_array_free(w.sub[k], TRUE);
+    if (!samples)
+      g_array_free(w.sub[k], TRUE);
   }
-  g_free(w.sub);
+  if (samples)
+    *samples = w.sub;
+  else
+    g_free(w.sub);
   g_array_free(w.all, TRUE);
 }
 

@@ -3,16 +3,16 @@
  * until every earlier byte had arrived too, when the application could
  * read it.
  *
- * A byte's first arrival is the earliest captured packet that carried it
- * (from the receiver's packet notes, in time order: a segment the network
- * lost arrives with its retransmission, however the receiver's own
- * analysis placed it); a byte no captured packet carried arrives when the
- * analysis's evidence placed it (ANALYSE_CARRIERS, frame 0). Then, in data
- * sequence order, a byte's blocking is the latest arrival before it less
- * its own, or 0. Bytes after a part of the data space that nothing shows
- * arriving cannot be read at all and are counted apart (`unreadable`).
- * Statistics are byte-weighted (quantile.h), per subflow of first arrival
- * and in total. The analysis needs ANALYSE_NOTES | ANALYSE_CARRIERS. */
+ * A byte's first arrival is its first carrier in the receiver's analysis
+ * (ANALYSE_CARRIERS): the first captured packet that carried it, in
+ * capture order (a segment the network lost arrives with its resend, on
+ * whichever subflow came first); a byte no captured packet carried
+ * arrives when the evidence that placed it was seen (frame 0). Then, in
+ * data sequence order, a byte's blocking is the latest arrival before it
+ * less its own, or 0. Bytes after a part of the data space that nothing
+ * shows arriving cannot be read at all and are counted apart
+ * (`unreadable`). Statistics are byte-weighted (quantile.h), per subflow
+ * of first arrival and in total. */
 #ifndef HOL_H
 #define HOL_H
 #include "mptcp_analysis.h"
@@ -26,7 +26,10 @@ typedef struct {
   guint64 unreadable;          /* bytes after a hole nothing fills */
 } Hol;
 
-void hol_compute(const MptcpAnalysis *receiver, int d, Hol *out);
+/* samples: when not NULL, gets one GArray of Weighted (blocking in
+ * nanoseconds, bytes) per subflow, sorted, for the caller to free. */
+void hol_compute(const MptcpAnalysis *receiver, int d, Hol *out,
+                 GArray ***samples);
 void hol_clear(Hol *h);
 
 #endif

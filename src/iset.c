@@ -30,10 +30,27 @@ static GTreeNode *floor_node(GTree *t, guint64 key)
   return n ? g_tree_node_previous(n) : g_tree_node_last(t);
 }
 
+/* The common case, in-order data: [start, end) begins inside or right at
+ * the end of the highest range; that range just grows. */
+static gboolean extend_last(ISet *s, guint64 start, guint64 end, guint64 *fresh)
+{
+  GTreeNode *n = g_tree_node_last(s->tree);
+  ISetRange *r = n ? g_tree_node_value(n) : NULL;
+  if (!r || start < r->start || start > r->end)
+    return FALSE;
+  *fresh = end > r->end ? end - r->end : 0;
+  r->end = MAX(r->end, end);
+  s->covered += *fresh;
+  return TRUE;
+}
+
 guint64 iset_add(ISet *s, guint64 start, guint64 end)
 {
+  guint64 fresh;
   if (end <= start)
     return 0;
+  if (extend_last(s, start, end, &fresh))
+    return fresh;
   guint64 lo = start, hi = end, overlap = 0;
   GTreeNode *n = floor_node(s->tree, start);
   if (!n || ((ISetRange *)g_tree_node_value(n))->end < start)

@@ -273,23 +273,29 @@ static void take_packet(Walk *w, const Ref *ref)
   }
 }
 
-static gint by_frame(gconstpointer a, gconstpointer b)
-{
-  guint32 x = ((const Ref *)a)->p->frame, y = ((const Ref *)b)->p->frame;
-  return x < y ? -1 : x > y;
-}
-
+/* Every packet of the connection in frame order: each subflow's packets
+ * are already in it, so they are merged (a handful of subflows). */
 static GArray *packets_in_order(const MptcpConn *m)
 {
-  GArray *refs = g_array_new(FALSE, FALSE, sizeof(Ref));
-  for (guint k = 0; k < m->subflows->len; k++) {
-    const TcpConn *t = g_ptr_array_index(m->subflows, k);
-    for (guint i = 0; i < t->packets->len; i++) {
-      Ref r = { k, i, &g_array_index(t->packets, Packet, i) };
-      g_array_append_val(refs, r);
+  guint n = m->subflows->len, total = 0;
+  guint *next = g_new0(guint, n + 1);
+  for (guint k = 0; k < n; k++)
+    total += ((const TcpConn *)g_ptr_array_index(m->subflows, k))->packets->len;
+  GArray *refs = g_array_sized_new(FALSE, FALSE, sizeof(Ref), total);
+  for (guint done = 0; done < total; done++) {
+    Ref best = { 0, 0, NULL };
+    for (guint k = 0; k < n; k++) {
+      const TcpConn *t = g_ptr_array_index(m->subflows, k);
+      if (next[k] >= t->packets->len)
+        continue;
+      const Packet *p = &g_array_index(t->packets, Packet, next[k]);
+      if (!best.p || p->frame < best.p->frame)
+        best = (Ref){ k, next[k], p };
     }
+    next[best.sub]++;
+    g_array_append_val(refs, best);
   }
-  g_array_sort(refs, by_frame);
+  g_free(next);
   return refs;
 }
 
@@ -391,6 +397,12 @@ MptcpAnalysis *mptcp_analyse_with(const MptcpConn *m, guint keep)
   mptcp_place(&w);
   walk_clear(&w, m->subflows->len);
   return w.a;
+}
+
+void mptcp_analysis_drop_carriers(MptcpAnalysis *a)
+{
+  for (int d = 0; d < 2; d++)
+    carriers_clear(&a->dir[d].carriers);
 }
 
 void mptcp_analysis_free(MptcpAnalysis *a)

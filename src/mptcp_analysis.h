@@ -102,6 +102,8 @@ MptcpAnalysis *mptcp_analyse(const MptcpConn *m);
 /* The same, keeping what `keep` (ANALYSE_*) asks for. */
 MptcpAnalysis *mptcp_analyse_with(const MptcpConn *m, guint keep);
 void mptcp_analysis_free(MptcpAnalysis *a);
+/* Free the first carriers kept (ANALYSE_CARRIERS), keeping the figures. */
+void mptcp_analysis_drop_carriers(MptcpAnalysis *a);
 
 /* MPTCP-level direction of a packet of subflow t */
 static inline int mptcp_dir(const TcpConn *t, const Packet *p)

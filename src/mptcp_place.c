@@ -33,9 +33,10 @@ typedef struct {
 static void captured_init(Captured *c, const Carriers *cr)
 {
   guint64 total = 0;
-  c->end = g_array_new(FALSE, FALSE, sizeof(guint64));
-  c->below = g_array_new(FALSE, FALSE, sizeof(guint64));
-  c->start = g_array_new(FALSE, FALSE, sizeof(guint64));
+  guint n = (guint)g_tree_nnodes(cr->tree);
+  c->end = g_array_sized_new(FALSE, FALSE, sizeof(guint64), n);
+  c->below = g_array_sized_new(FALSE, FALSE, sizeof(guint64), n);
+  c->start = g_array_sized_new(FALSE, FALSE, sizeof(guint64), n);
   for (GTreeNode *n = g_tree_node_first(cr->tree); n; n = g_tree_node_next(n)) {
     const CarrierRange *r = g_tree_node_value(n);
     if (!r->frame)

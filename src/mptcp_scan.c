@@ -16,6 +16,7 @@
  * - A connection of one subflow whose handshake was MPTCP but whose data
  *   carries no DSS mapping in a direction fell back to TCP there. */
 #include "mptcp_walk.h"
+#include "radix.h"
 #include <string.h>
 
 guint64 dsn_rel(DsnState *ds, guint64 raw, gboolean is8, gboolean ack)
@@ -161,10 +162,23 @@ static void scan_spans(Walk *w)
 
 typedef struct { guint64 start; const Packet *p; } MapEntry;
 
-static gint by_start(gconstpointer a, gconstpointer b)
+/* the entries by start (radix, through their indices) */
+static void sort_entries(GArray *e)
 {
-  guint64 x = ((const MapEntry *)a)->start, y = ((const MapEntry *)b)->start;
-  return x < y ? -1 : x > y;
+  guint n = e->len;
+  guint64 *key = g_new(guint64, n + 1);
+  guint32 *idx = g_new(guint32, n + 1);
+  MapEntry *copy = g_memdup2(e->data, (gsize)n * sizeof(MapEntry));
+  for (guint i = 0; i < n; i++) {
+    key[i] = copy[i].start;
+    idx[i] = i;
+  }
+  radix_sort(key, idx, n);
+  for (guint i = 0; i < n; i++)
+    g_array_index(e, MapEntry, i) = copy[idx[i]];
+  g_free(copy);
+  g_free(key);
+  g_free(idx);
 }
 
 /* The sum of the spans of the subflow directions of MPTCP direction d. */
@@ -182,7 +196,7 @@ static guint64 direction_span(const Walk *w, int d)
 static guint64 keep_largest_group(Walk *w, int d, GArray *e, guint64 size)
 {
   guint best_i = 0, best_n = 0;
-  g_array_sort(e, by_start);
+  sort_entries(e);
   for (guint i = 0, j = 0; i < e->len; i++) {
     guint64 s = g_array_index(e, MapEntry, i).start;
     if (j < i)

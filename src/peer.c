@@ -1,6 +1,7 @@
 /* peer.c - one connection seen from both ends (see peer.h). */
 #include "peer.h"
 #include "conn_map.h"
+#include "quantile.h"
 #include "tcp_stats.h"
 #include <stdlib.h>
 #include <string.h>
@@ -24,12 +25,6 @@ static void add_subflow(Peer *p, const TcpConn *a, const TcpConn *b)
   g_array_append_val(p->subflows, s);
 }
 
-static int cmp_i64(const void *a, const void *b)
-{
-  gint64 x = *(const gint64 *)a, y = *(const gint64 *)b;
-  return x < y ? -1 : x > y;
-}
-
 /* t_B - t_A of the pairs of direction d, all subflows */
 static GArray *differences(const Peer *p, int d)
 {
@@ -46,7 +41,7 @@ static GArray *differences(const Peer *p, int d)
       g_array_append_val(v, diff);
     }
   }
-  qsort(v->data, v->len, sizeof(gint64), cmp_i64);
+  sort_i64((gint64 *)v->data, v->len);
   return v;
 }
 

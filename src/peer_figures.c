@@ -83,7 +83,7 @@ static void blocking(const Peer *p, const MptcpAnalysis *an, gboolean is_b,
                      int d, PeerFigures *f)
 {
   Hol h;
-  hol_compute(an, d, &h);
+  hol_compute(an, d, &h, NULL);
   f->total.hol = h.total;
   f->hol_unreadable = h.unreadable;
   for (guint j = 0; j < h.nsub; j++) {
@@ -95,8 +95,7 @@ static void blocking(const Peer *p, const MptcpAnalysis *an, gboolean is_b,
   hol_clear(&h);
 }
 
-void peer_figures(const Peer *p, const MptcpAnalysis *an_a,
-                  const MptcpAnalysis *an_b, PeerFigures out[2])
+void peer_figures_begin(const Peer *p, PeerFigures out[2])
 {
   for (int d = 0; d < 2; d++) {
     PeerFigures *f = &out[d];
@@ -106,9 +105,17 @@ void peer_figures(const Peer *p, const MptcpAnalysis *an_a,
     f->sender = a_sends ? p->ca : p->cb;
     f->receiver = a_sends ? p->cb : p->ca;
     packets(p, d, f);
-    app_bytes(p, a_sends ? an_a : an_b, !a_sends, d, f, FALSE);
-    app_bytes(p, a_sends ? an_b : an_a, a_sends, d, f, TRUE);
-    blocking(p, a_sends ? an_b : an_a, a_sends, d, f);
+  }
+}
+
+void peer_figures_add(const Peer *p, const MptcpAnalysis *an, gboolean is_b,
+                      PeerFigures out[2])
+{
+  for (int d = 0; d < 2; d++) {
+    gboolean sends = ((d == TO_SERVER) == p->a_is_client) != is_b;
+    app_bytes(p, an, is_b, d, &out[d], !sends);
+    if (!sends)
+      blocking(p, an, is_b, d, &out[d]);
   }
 }
 

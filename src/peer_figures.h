@@ -25,10 +25,12 @@ typedef struct {
   const Capture *sender, *receiver;
 } PeerFigures;
 
-/* an_a, an_b: the analyses of p->ma and p->mb, with ANALYSE_NOTES and
- * ANALYSE_CARRIERS. */
-void peer_figures(const Peer *p, const MptcpAnalysis *an_a,
-                  const MptcpAnalysis *an_b, PeerFigures out[2]);
+/* The packets' part (losses, delays) of both directions. */
+void peer_figures_begin(const Peer *p, PeerFigures out[2]);
+/* One end's part: an is the analysis of p->ma (is_b FALSE) or p->mb, with
+ * ANALYSE_CARRIERS; the ends can be analysed one after the other. */
+void peer_figures_add(const Peer *p, const MptcpAnalysis *an, gboolean is_b,
+                      PeerFigures out[2]);
 void peer_figures_clear(PeerFigures f[2]);
 
 #endif

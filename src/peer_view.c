@@ -7,9 +7,15 @@ gboolean peer_view_open(Session *s, const CmdArgs *a, PeerView *v)
 {
   if (!cmd_open_peer(s, a, FALSE, cmd_opt(a, "--peer"), &v->cb, &v->p))
     return FALSE;
-  v->an_a = mptcp_analyse_with(v->p.ma, ANALYSE_NOTES | ANALYSE_CARRIERS);
-  v->an_b = mptcp_analyse_with(v->p.mb, ANALYSE_NOTES | ANALYSE_CARRIERS);
-  peer_figures(&v->p, v->an_a, v->an_b, v->f);
+  /* one end at a time, keeping only the figures: memory stays that of
+   * one analysis */
+  peer_figures_begin(&v->p, v->f);
+  MptcpAnalysis *an_b = mptcp_analyse_with(v->p.mb, ANALYSE_CARRIERS);
+  peer_figures_add(&v->p, an_b, TRUE, v->f);
+  mptcp_analysis_free(an_b);
+  v->an_a = mptcp_analyse_with(v->p.ma, ANALYSE_CARRIERS);
+  peer_figures_add(&v->p, v->an_a, FALSE, v->f);
+  mptcp_analysis_drop_carriers(v->an_a);
   return TRUE;
 }
 
@@ -17,7 +23,6 @@ void peer_view_clear(PeerView *v)
 {
   peer_figures_clear(v->f);
   mptcp_analysis_free(v->an_a);
-  mptcp_analysis_free(v->an_b);
   peer_clear(&v->p);
   capture_free(v->cb);
 }

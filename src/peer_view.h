@@ -10,7 +10,7 @@
 typedef struct {
   Capture *cb;                 /* the other end's capture */
   Peer p;
-  MptcpAnalysis *an_a, *an_b;  /* both ends' analyses */
+  MptcpAnalysis *an_a;         /* the first end's analysis (its figures) */
   PeerFigures f[2];
 } PeerView;
 

@@ -2,17 +2,12 @@
  * (see pkt_match.h): signatures sorted and merged, one direction at a
  * time, first with the full signature, then the TCP header alone. */
 #include "pkt_match.h"
+#include "radix.h"
 #include <stdlib.h>
 #include <string.h>
 
 /* a product of pairs beyond which identical copies simply pair in order */
 #define DP_MAX 4096
-
-typedef struct {
-  guint64 sig;
-  gint64 time_ns;
-  guint32 idx;
-} SigRef;
 
 static guint64 mix(guint64 h, guint64 v)
 {
@@ -50,72 +45,85 @@ static gboolean cut(const Packet *p)
   return (p->mptcp_subtypes & PKT_OPTIONS_CUT) != 0;
 }
 
-static gint by_sig(gconstpointer a, gconstpointer b)
-{
-  const SigRef *x = a, *y = b;
-  if (x->sig != y->sig) return x->sig < y->sig ? -1 : 1;
-  if (x->time_ns != y->time_ns) return x->time_ns < y->time_ns ? -1 : 1;
-  return x->idx < y->idx ? -1 : x->idx > y->idx;
-}
+/* The signatures of the unpaired packets of t sent by endpoint e, sorted,
+ * with the packets' indices (equal signatures in capture order); full:
+ * the full signature, skipping packets whose options were cut. */
+typedef struct { guint64 *sig; guint32 *idx; guint n; } Refs;
 
-/* The unpaired packets of t sent by endpoint e, with their signatures;
- * full: the full signature, skipping packets whose options were cut. */
-static GArray *refs(const TcpConn *t, int e, const guint8 *paired,
-                    gboolean full)
+static void refs(const TcpConn *t, int e, const guint8 *paired,
+                 gboolean full, Refs *r)
 {
-  GArray *r = g_array_new(FALSE, FALSE, sizeof(SigRef));
+  r->sig = g_new(guint64, t->packets->len + 1);
+  r->idx = g_new(guint32, t->packets->len + 1);
+  r->n = 0;
   for (guint i = 0; i < t->packets->len; i++) {
     const Packet *p = &g_array_index(t->packets, Packet, i);
     if (p->src != e || paired[i] || (full && cut(p)))
       continue;
-    SigRef s = { full ? sig_full(p) : sig_header(p), p->time_ns, i };
-    g_array_append_val(r, s);
+    r->sig[r->n] = full ? sig_full(p) : sig_header(p);
+    r->idx[r->n++] = i;
   }
-  g_array_sort(r, by_sig);
-  return r;
+  radix_sort(r->sig, r->idx, r->n);
+}
+
+static void refs_clear(Refs *r)
+{
+  g_free(r->sig);
+  g_free(r->idx);
 }
 
 /* ---- groups of equal signatures ---- */
 
 typedef struct {
-  const SigRef *a, *b;
+  const guint32 *a, *b;          /* packet indices in ta and tb */
   guint na, nb;
 } Group;
 
-typedef gboolean (*GroupFn)(const Group *g, void *user);
+typedef void (*GroupFn)(const Group *g, void *user);
 
 /* Walk the groups of equal signature present on both sides. */
-static void each_group(const GArray *ra, const GArray *rb, GroupFn fn,
-                       void *user)
+static void each_group(const Refs *ra, const Refs *rb, GroupFn fn, void *user)
 {
   guint i = 0, j = 0;
-  while (i < ra->len && j < rb->len) {
-    guint64 sa = g_array_index(ra, SigRef, i).sig;
-    guint64 sb = g_array_index(rb, SigRef, j).sig;
-    if (sa != sb) {
-      if (sa < sb) i++; else j++;
+  while (i < ra->n && j < rb->n) {
+    guint64 s = ra->sig[i];
+    if (s != rb->sig[j]) {
+      if (s < rb->sig[j]) i++; else j++;
       continue;
     }
-    Group g = { &g_array_index(ra, SigRef, i), &g_array_index(rb, SigRef, j),
-                0, 0 };
-    while (i + g.na < ra->len && g_array_index(ra, SigRef, i + g.na).sig == sa)
+    Group g = { ra->idx + i, rb->idx + j, 0, 0 };
+    while (i + g.na < ra->n && ra->sig[i + g.na] == s)
       g.na++;
-    while (j + g.nb < rb->len && g_array_index(rb, SigRef, j + g.nb).sig == sa)
+    while (j + g.nb < rb->n && rb->sig[j + g.nb] == s)
       g.nb++;
-    if (!fn(&g, user))
-      return;
+    fn(&g, user);
     i += g.na;
     j += g.nb;
   }
 }
 
-static gboolean collect_unique(const Group *g, void *user)
+/* ---- pairing one group ---- */
+
+typedef struct {
+  const TcpConn *ta, *tb;
+  GArray *pairs;
+  guint8 *paired_a, *paired_b;
+  gint64 usual;              /* the direction's usual time difference */
+  GArray *diffs;             /* gint64: those of the unambiguous pairs */
+} Pairing;
+
+static gint64 time_of(const TcpConn *t, guint32 i)
 {
+  return g_array_index(t->packets, Packet, i).time_ns;
+}
+
+static void collect_unique(const Group *g, void *user)
+{
+  Pairing *p = user;
   if (g->na == 1 && g->nb == 1) {
-    gint64 d = g->b[0].time_ns - g->a[0].time_ns;
-    g_array_append_val((GArray *)user, d);
+    gint64 d = time_of(p->tb, g->b[0]) - time_of(p->ta, g->a[0]);
+    g_array_append_val(p->diffs, d);
   }
-  return TRUE;
 }
 
 static gint cmp_i64(gconstpointer a, gconstpointer b)
@@ -124,14 +132,6 @@ static gint cmp_i64(gconstpointer a, gconstpointer b)
   return x < y ? -1 : x > y;
 }
 
-/* ---- pairing one group ---- */
-
-typedef struct {
-  GArray *pairs;
-  guint8 *paired_a, *paired_b;
-  gint64 usual;              /* the direction's usual time difference */
-} Pairing;
-
 static void pair(Pairing *p, guint32 a, guint32 b)
 {
   PktPair x = { a, b };
@@ -139,9 +139,9 @@ static void pair(Pairing *p, guint32 a, guint32 b)
   p->paired_a[a] = p->paired_b[b] = 1;
 }
 
-static guint64 cost(const Pairing *p, const SigRef *a, const SigRef *b)
+static guint64 cost(const Pairing *p, guint32 a, guint32 b)
 {
-  gint64 d = (b->time_ns - a->time_ns) - p->usual;
+  gint64 d = (time_of(p->tb, b) - time_of(p->ta, a)) - p->usual;
   return (guint64)(d < 0 ? -d : d);
 }
 
@@ -162,8 +162,8 @@ static void pair_best(Pairing *p, const Group *g)
       best[i * (n + 1) + k] = k == 0 ? 0 : inf;
   for (guint i = 1; i <= big; i++)
     for (guint k = 1; k <= MIN(i, n); k++) {
-      const SigRef *x = a_big ? &g->a[i - 1] : &g->a[k - 1];
-      const SigRef *y = a_big ? &g->b[k - 1] : &g->b[i - 1];
+      guint32 x = a_big ? g->a[i - 1] : g->a[k - 1];
+      guint32 y = a_big ? g->b[k - 1] : g->b[i - 1];
       guint64 skip = best[(i - 1) * (n + 1) + k];
       guint64 use = best[(i - 1) * (n + 1) + k - 1] + cost(p, x, y);
       best[i * (n + 1) + k] = MIN(skip, use);
@@ -172,47 +172,56 @@ static void pair_best(Pairing *p, const Group *g)
   for (guint i = big, k = n; k > 0; i--)
     if (took[i * (n + 1) + k]) {
       guint ia = a_big ? i - 1 : k - 1, ib = a_big ? k - 1 : i - 1;
-      pair(p, g->a[ia].idx, g->b[ib].idx);
+      pair(p, g->a[ia], g->b[ib]);
       k--;
     }
   g_free(best);
   g_free(took);
 }
 
-static gboolean pair_group(const Group *g, void *user)
+static void pair_group(const Group *g, void *user)
 {
   Pairing *p = user;
   if (g->na == g->nb || (guint64)g->na * g->nb > DP_MAX) {
     for (guint k = 0; k < MIN(g->na, g->nb); k++)
-      pair(p, g->a[k].idx, g->b[k].idx);
-    return TRUE;
+      pair(p, g->a[k], g->b[k]);
+    return;
   }
   pair_best(p, g);
-  return TRUE;
 }
 
 /* Pair ta's packets sent by ea with tb's sent by eb, in one round. */
-static void pair_round(const TcpConn *ta, int ea, const TcpConn *tb, int eb,
-                       Pairing *p, gboolean full)
+static void pair_round(int ea, int eb, Pairing *p, gboolean full)
 {
-  GArray *ra = refs(ta, ea, p->paired_a, full);
-  GArray *rb = refs(tb, eb, p->paired_b, full);
-  GArray *diffs = g_array_new(FALSE, FALSE, sizeof(gint64));
-  each_group(ra, rb, collect_unique, diffs);
-  if (diffs->len) {
-    g_array_sort(diffs, cmp_i64);
-    p->usual = g_array_index(diffs, gint64, diffs->len / 2);
+  Refs ra, rb;
+  refs(p->ta, ea, p->paired_a, full, &ra);
+  refs(p->tb, eb, p->paired_b, full, &rb);
+  g_array_set_size(p->diffs, 0);
+  each_group(&ra, &rb, collect_unique, p);
+  if (p->diffs->len) {
+    g_array_sort(p->diffs, cmp_i64);
+    p->usual = g_array_index(p->diffs, gint64, p->diffs->len / 2);
   }
-  each_group(ra, rb, pair_group, p);
-  g_array_free(diffs, TRUE);
-  g_array_free(ra, TRUE);
-  g_array_free(rb, TRUE);
+  each_group(&ra, &rb, pair_group, p);
+  refs_clear(&ra);
+  refs_clear(&rb);
 }
 
-static gint by_a(gconstpointer x, gconstpointer y)
+/* pairs in the order of ta's packets */
+static void sort_pairs(GArray *pairs)
 {
-  guint32 a = ((const PktPair *)x)->a, b = ((const PktPair *)y)->a;
-  return a < b ? -1 : a > b;
+  guint n = pairs->len;
+  guint64 *a = g_new(guint64, n + 1);
+  guint32 *b = g_new(guint32, n + 1);
+  for (guint i = 0; i < n; i++) {
+    a[i] = g_array_index(pairs, PktPair, i).a;
+    b[i] = g_array_index(pairs, PktPair, i).b;
+  }
+  radix_sort(a, b, n);
+  for (guint i = 0; i < n; i++)
+    g_array_index(pairs, PktPair, i) = (PktPair){ (guint32)a[i], b[i] };
+  g_free(a);
+  g_free(b);
 }
 
 static void leftovers(const TcpConn *t, int e, const guint8 *paired, GArray *out)
@@ -226,11 +235,12 @@ static void leftovers(const TcpConn *t, int e, const guint8 *paired, GArray *out
 static void match_dir(const TcpConn *ta, int ea, const TcpConn *tb, int eb,
                       guint8 *paired_a, guint8 *paired_b, PktDir *d)
 {
-  Pairing p = { g_array_new(FALSE, FALSE, sizeof(PktPair)), paired_a,
-                paired_b, 0 };
-  pair_round(ta, ea, tb, eb, &p, TRUE);
-  pair_round(ta, ea, tb, eb, &p, FALSE);
-  g_array_sort(p.pairs, by_a);
+  Pairing p = { ta, tb, g_array_new(FALSE, FALSE, sizeof(PktPair)), paired_a,
+                paired_b, 0, g_array_new(FALSE, FALSE, sizeof(gint64)) };
+  pair_round(ea, eb, &p, TRUE);
+  pair_round(ea, eb, &p, FALSE);
+  g_array_free(p.diffs, TRUE);
+  sort_pairs(p.pairs);
   d->b_endpoint = eb;
   d->pairs = p.pairs;
   d->only_a = g_array_new(FALSE, FALSE, sizeof(guint32));
@@ -281,12 +291,6 @@ void pkt_match_clear(PktMatch *m)
   memset(m, 0, sizeof *m);
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-  guint64 x = *(const guint64 *)a, y = *(const guint64 *)b;
-  return x < y ? -1 : x > y;
-}
-
 /* a RST answering an unexpected segment may carry seq 0, ack 0: such a
  * packet says nothing about which connection it belongs to */
 static gboolean telling(const Packet *p)
@@ -294,22 +298,33 @@ static gboolean telling(const Packet *p)
   return p->seq != 0 || p->ack != 0;
 }
 
-guint pkt_shared(const TcpConn *ta, const TcpConn *tb)
+void pkt_sigs(const TcpConn *t, PktSigs *out)
 {
-  guint n = 0, shared = 0;
-  guint64 *sigs = g_new(guint64, ta->packets->len + 1);
-  for (guint i = 0; i < ta->packets->len; i++) {
-    const Packet *p = &g_array_index(ta->packets, Packet, i);
+  out->sig = g_new(guint64, t->packets->len + 1);
+  out->n = 0;
+  for (guint i = 0; i < t->packets->len; i++) {
+    const Packet *p = &g_array_index(t->packets, Packet, i);
     if (telling(p))
-      sigs[n++] = sig_header(p);
+      out->sig[out->n++] = sig_header(p);
   }
-  qsort(sigs, n, sizeof *sigs, cmp_u64);
-  for (guint i = 0; i < tb->packets->len; i++) {
-    const Packet *p = &g_array_index(tb->packets, Packet, i);
-    guint64 s = sig_header(p);
-    if (n && telling(p) && bsearch(&s, sigs, n, sizeof *sigs, cmp_u64))
-      shared++;
+  radix_sort(out->sig, NULL, out->n);
+}
+
+void pkt_sigs_clear(PktSigs *s)
+{
+  g_free(s->sig);
+  s->sig = NULL;
+  s->n = 0;
+}
+
+guint pkt_shared(const PktSigs *sa, const PktSigs *sb)
+{
+  const guint64 *a = sa->sig, *b = sb->sig;
+  guint shared = 0;
+  for (guint i = 0, j = 0; i < sa->n && j < sb->n; ) {
+    if (a[i] < b[j]) i++;
+    else if (a[i] > b[j]) j++;
+    else { shared++; i++; j++; }
   }
-  g_free(sigs);
   return shared;
 }

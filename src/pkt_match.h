@@ -36,8 +36,14 @@ typedef struct {
 void pkt_match(const TcpConn *ta, const TcpConn *tb, PktMatch *out);
 void pkt_match_clear(PktMatch *m);
 
-/* How many packets of tb have a copy in ta, by TCP header and timestamp
- * alone (cheap: no pairing); for scoring candidate connections. */
-guint pkt_shared(const TcpConn *ta, const TcpConn *tb);
+/* The sorted TCP header signatures of a connection's packets (those that
+ * say which connection they belong to: not a RST of seq 0, ack 0), to
+ * count packets in common cheaply, without pairing them. */
+typedef struct { guint64 *sig; guint n; } PktSigs;
+void pkt_sigs(const TcpConn *t, PktSigs *out);
+void pkt_sigs_clear(PktSigs *s);
+/* How many packets two connections have in common; for scoring
+ * candidate connections. */
+guint pkt_shared(const PktSigs *a, const PktSigs *b);
 
 #endif

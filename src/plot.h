@@ -15,6 +15,9 @@
 /* Colours of layers that are not a subflow's */
 #define COLOUR_BLACK (-1)
 #define COLOUR_GREY  (-2)
+#define COLOUR_GOOD  (-3)     /* a reinjection that helped: green */
+#define COLOUR_BAD   (-4)     /* one that came too late: red */
+#define COLOUR_ALONE (-5)     /* one that alone delivered the data: blue */
 
 typedef struct {
   const char *name;     /* data file header: "time_s" */

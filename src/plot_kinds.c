@@ -17,14 +17,14 @@ const PlotKind plot_kinds[] = {
   { "mptcp-dsn", KIND_MPTCP | KIND_TOWARDS,
     "data sequence numbers per subflow, reinjections, data ACKs",
     plot_mptcp_dsn },
-  { "reinjections", KIND_MPTCP | KIND_TOWARDS,
-    "distribution (CDF) of reinjection delays per subflow",
-    plot_reinjections },
-  /* two captures: need the client-server analysis (owd, packet matching) */
+  { "reinjections", KIND_MPTCP | KIND_TOWARDS | KIND_PEER_OPTIONAL,
+    "distribution (CDF) of reinjection delays per subflow; with the other "
+    "end's capture, coloured by verdict", plot_reinjections },
+  /* two captures */
   { "owd", KIND_MPTCP | KIND_PEER | KIND_TOWARDS,
-    "one-way delay over time per subflow and direction", NULL },
+    "one-way delay over time per subflow and direction", plot_owd },
   { "hol", KIND_MPTCP | KIND_PEER | KIND_TOWARDS,
-    "CDF of head-of-line blocking at the receiver", NULL },
+    "CDF of head-of-line blocking at the receiver", plot_hol },
   { NULL, 0, NULL, NULL },
 };
 

@@ -13,6 +13,7 @@
 #define KIND_PEER    0x04  /* needs the other end's capture (CAPTURE2) */
 #define KIND_WINDOW  0x08  /* takes --window */
 #define KIND_TOWARDS 0x10  /* takes --towards */
+#define KIND_PEER_OPTIONAL 0x20  /* may take the other end's capture */
 
 typedef struct {
   const Capture *cap;
@@ -20,8 +21,9 @@ typedef struct {
   const MptcpConn *mptcp;      /* KIND_MPTCP */
   int towards;                 /* TO_SERVER, TO_CLIENT or PLOT_ALL_DIRS */
   double window_s;             /* --window, 0 when not given */
-  const Capture *peer;         /* KIND_PEER */
+  const Capture *peer;         /* KIND_PEER (or given, KIND_PEER_OPTIONAL) */
   double clock_offset_s;
+  gboolean clock_offset_given;
 } PlotInput;
 
 typedef struct {
@@ -40,6 +42,8 @@ Plot *plot_tcp_throughput(const PlotInput *in, GError **err);
 Plot *plot_mptcp_throughput(const PlotInput *in, GError **err);
 Plot *plot_mptcp_dsn(const PlotInput *in, GError **err);
 Plot *plot_reinjections(const PlotInput *in, GError **err);
+Plot *plot_owd(const PlotInput *in, GError **err);
+Plot *plot_hol(const PlotInput *in, GError **err);
 
 /* --- shared by the kinds (plot_common.c) --- */
 #define TIME_AXIS "time since the connection's first packet (s)"

@@ -2,16 +2,25 @@
  * reinjection delays, per subflow that reinjected and direction. A delay
  * is the time from the first captured transmission of the bytes to the
  * reinjection, exactly as list-reinjections gives it; reinjections whose
- * original was not captured have none and are counted in a note. */
+ * original was not captured have none and are counted in a note. With the
+ * other end's capture, each reinjection this capture sent is also a point
+ * coloured by its verdict (qualify-reinjections): useful green, redundant
+ * red, delivered black, lost grey; the data file then holds the CDF rows
+ * ("series" all) and the same rows again per verdict. */
 #include "plot_kinds.h"
 #include "mptcp_analysis.h"
+#include "reinj_qualify.h"
 #include <stdlib.h>
 
 static const PlotCol cols[] = {
   { "delay_s", 't' }, { "frame", 'i' }, { "cdf", 'f' },
 };
 
-typedef struct { double delay; guint32 frame; } Delay;
+typedef struct { double delay; guint32 frame; int verdict; } Delay;
+
+static const int verdict_colour[N_VERDICTS] = {
+  COLOUR_GOOD, COLOUR_BAD, COLOUR_BLACK, COLOUR_GREY,
+};
 
 /* on the text terminal: a letter per subflow, upper case towards the
  * client */
@@ -33,7 +42,7 @@ static gint by_delay(gconstpointer a, gconstpointer b)
 /* Delays of the reinjections subflow k sent in direction d; counts those
  * without a captured original in *uncaptured. */
 static GArray *delays(const MptcpAnalysis *an, int d, guint32 stream,
-                      guint *uncaptured)
+                      guint *uncaptured, GHashTable *verdicts)
 {
   GArray *out = g_array_new(FALSE, FALSE, sizeof(Delay));
   const GPtrArray *rs = an->dir[d].reinjections;
@@ -45,17 +54,42 @@ static GArray *delays(const MptcpAnalysis *an, int d, guint32 stream,
       (*uncaptured)++;
       continue;
     }
-    Delay x = { (double)(r->time_ns - r->orig_time_ns) / 1e9, r->frame };
+    gpointer v = verdicts ? g_hash_table_lookup(verdicts, r) : NULL;
+    Delay x = { (double)(r->time_ns - r->orig_time_ns) / 1e9, r->frame,
+                v ? GPOINTER_TO_INT(v) - 1 : -1 };
     g_array_append_val(out, x);
   }
   g_array_sort(out, by_delay);
   return out;
 }
 
-static void cdf_series(Plot *p, const TcpConn *t, int k, int d,
-                       const GArray *ds, gboolean both_dirs)
+/* one point per reinjection of a verdict, at its place on the CDF; the
+ * legend names each verdict once */
+static void verdict_series(Plot *p, const TcpConn *t, int d, const GArray *ds,
+                           gboolean *titled)
 {
-  guint s = plot_series(p, d, t->stream, NULL, TRUE);
+  for (int verdict = 0; verdict < N_VERDICTS; verdict++) {
+    guint s = 0, n = 0;
+    for (guint i = 0; i < ds->len; i++) {
+      const Delay *x = &g_array_index(ds, Delay, i);
+      if (x->verdict != verdict)
+        continue;
+      if (n++ == 0)
+        s = plot_series(p, d, t->stream, verdict_name(verdict), TRUE);
+      double v[3] = { x->delay, x->frame, (double)(i + 1) / ds->len };
+      plot_row(p, s, v);
+    }
+    if (n)
+      plot_layer(p, s, 0, "1:3", "points pt 7 ps 1.3", verdict_colour[verdict],
+                 titled[verdict] ? NULL : verdict_name(verdict));
+    titled[verdict] |= n > 0;
+  }
+}
+
+static void cdf_series(Plot *p, const TcpConn *t, int k, int d,
+                       const GArray *ds, gboolean both_dirs, gboolean *judged)
+{
+  guint s = plot_series(p, d, t->stream, judged ? "all" : NULL, TRUE);
   for (guint i = 0; i < ds->len; i++) {
     const Delay *x = &g_array_index(ds, Delay, i);
     double v[3] = { x->delay, x->frame, (double)(i + 1) / ds->len };
@@ -70,6 +104,39 @@ static void cdf_series(Plot *p, const TcpConn *t, int k, int d,
   plot_term(p, term_points[(k + (d == TO_SERVER ? 0 : 8)) % 16], NULL);
   g_free(legend);
   g_free(title);
+  if (judged)
+    verdict_series(p, t, d, ds, judged);
+}
+
+/* reinjection (of an's) -> verdict + 1, for those this capture sent */
+static GHashTable *judge(const PlotInput *in, const MptcpAnalysis *an,
+                         GError **err)
+{
+  Peer peer;
+  double off = in->clock_offset_s;
+  if (!peer_mptcp(&peer, in->cap, in->mptcp, in->peer,
+                  in->clock_offset_given ? &off : NULL, err))
+    return NULL;
+  MptcpAnalysis *other = mptcp_analyse_with(peer.mb, ANALYSE_NOTES);
+  MptcpAnalysis *mine = mptcp_analyse_with(peer.ma, ANALYSE_NOTES);
+  GArray *qs = reinj_qualify(&peer, mine, other);
+  GHashTable *out = g_hash_table_new(g_direct_hash, g_direct_equal);
+  for (guint i = 0; i < qs->len; i++) {
+    const Qualified *q = &g_array_index(qs, Qualified, i);
+    if (q->sender != in->cap)
+      continue;
+    /* the same reinjection in an (analysed alike): by direction and index */
+    const GPtrArray *rs = mine->dir[q->dir].reinjections;
+    for (guint k = 0; k < rs->len; k++)
+      if (g_ptr_array_index(rs, k) == q->r)
+        g_hash_table_insert(out, g_ptr_array_index(an->dir[q->dir].reinjections, k),
+                            GINT_TO_POINTER(q->verdict + 1));
+  }
+  g_array_free(qs, TRUE);
+  mptcp_analysis_free(mine);
+  mptcp_analysis_free(other);
+  peer_clear(&peer);
+  return out;
 }
 
 /* The directions that have reinjections with a delay: a bit per TO_*. */
@@ -91,7 +158,14 @@ Plot *plot_reinjections(const PlotInput *in, GError **err)
 {
   const MptcpConn *m = in->mptcp;
   MptcpAnalysis *an = mptcp_analyse(m);
+  GHashTable *verdicts = NULL;
+  if (in->peer && !(verdicts = judge(in, an, err))) {
+    mptcp_analysis_free(an);
+    return NULL;
+  }
   Plot *p = plot_new(cols, 3, 2);
+  gboolean titled[N_VERDICTS] = { FALSE };
+  p->has_what = verdicts != NULL;
   guint uncaptured = 0, shown = 0;
   double max_delay = 0;
   int dirs = busy_dirs(an, &max_delay), towards = in->towards;
@@ -103,13 +177,15 @@ Plot *plot_reinjections(const PlotInput *in, GError **err)
   for (int d = 0; d < 2; d++)
     for (guint k = 0; k < m->subflows->len && (both || d == towards); k++) {
       const TcpConn *t = g_ptr_array_index(m->subflows, k);
-      GArray *ds = delays(an, d, t->stream, &uncaptured);
+      GArray *ds = delays(an, d, t->stream, &uncaptured, verdicts);
       if (ds->len)
-        cdf_series(p, t, (int)k, d, ds, both);
+        cdf_series(p, t, (int)k, d, ds, both, verdicts ? titled : NULL);
       shown += ds->len;
       g_array_free(ds, TRUE);
     }
   mptcp_analysis_free(an);
+  if (verdicts)
+    g_hash_table_destroy(verdicts);
   if (!shown) {
     plot_free(p);
     return nothing_to_plot(err, "mptcp.stream %u has no reinjection with a "
@@ -132,6 +208,9 @@ Plot *plot_reinjections(const PlotInput *in, GError **err)
   plot_note(p, "legend: subflow that sent the reinjections (how many)%s",
             both ? "; towards the server: dots (a, b... on a terminal), "
                    "towards the client: squares (A, B...)" : "");
+  if (in->peer)
+    plot_note(p, "verdicts at the receiver (%s), for the reinjections this "
+              "capture sent", in->peer->path);
   g_free(cap);
   return p;
 }

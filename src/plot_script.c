@@ -18,6 +18,12 @@ static const char *colour_rgb(int c)
     return "#000000";
   if (c == COLOUR_GREY)
     return "#909090";
+  if (c == COLOUR_GOOD)
+    return "#1a9641";
+  if (c == COLOUR_BAD)
+    return "#d7191c";
+  if (c == COLOUR_ALONE)
+    return "#2b83ba";
   return palette[c % G_N_ELEMENTS(palette)];
 }
 

@@ -1,12 +1,17 @@
 /* quantile.c - medians and nearest-rank quantiles (see quantile.h). */
 #include "quantile.h"
+#include "radix.h"
 #include <stdlib.h>
 #include <string.h>
 
-static int cmp_i64(const void *a, const void *b)
+void sort_i64(gint64 *v, guint n)
 {
-  gint64 x = *(const gint64 *)a, y = *(const gint64 *)b;
-  return x < y ? -1 : x > y;
+  guint64 *k = (guint64 *)v;
+  for (guint i = 0; i < n; i++)
+    k[i] ^= (guint64)1 << 63;
+  radix_sort(k, NULL, n);
+  for (guint i = 0; i < n; i++)
+    k[i] ^= (guint64)1 << 63;
 }
 
 /* nearest rank: the value at position ceil(p * n), counted from 1 */
@@ -24,7 +29,7 @@ void delay_stats(gint64 *v, guint n, DelayStats *out)
   out->n = n;
   if (!n)
     return;
-  qsort(v, n, sizeof *v, cmp_i64);
+  sort_i64(v, n);
   out->min = v[0];
   out->max = v[n - 1];
   out->median = n % 2 ? (double)v[n / 2]
@@ -33,10 +38,22 @@ void delay_stats(gint64 *v, guint n, DelayStats *out)
   out->p99 = (double)nearest_rank(v, n, 0.99);
 }
 
-static int cmp_weighted(const void *a, const void *b)
+/* weighted values sorted by value (radix, through their indices) */
+static void sort_weighted(Weighted *v, guint n)
 {
-  gint64 x = ((const Weighted *)a)->value, y = ((const Weighted *)b)->value;
-  return x < y ? -1 : x > y;
+  guint64 *key = g_new(guint64, n + 1);
+  guint32 *idx = g_new(guint32, n + 1);
+  Weighted *copy = g_memdup2(v, (gsize)n * sizeof *v);
+  for (guint i = 0; i < n; i++) {
+    key[i] = (guint64)v[i].value ^ ((guint64)1 << 63);
+    idx[i] = i;
+  }
+  radix_sort(key, idx, n);
+  for (guint i = 0; i < n; i++)
+    v[i] = copy[idx[i]];
+  g_free(copy);
+  g_free(key);
+  g_free(idx);
 }
 
 /* the smallest value with at least p of the weight at or below it */
@@ -57,7 +74,7 @@ void weighted_stats(Weighted *v, guint n, WeightedStats *out)
   memset(out, 0, sizeof *out);
   if (!n)
     return;
-  qsort(v, n, sizeof *v, cmp_weighted);
+  sort_weighted(v, n);
   for (guint i = 0; i < n; i++)
     out->weight += v[i].weight;
   out->median = weighted_rank(v, n, out->weight, 0.5);

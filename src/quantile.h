@@ -17,6 +17,8 @@ typedef struct {
   double median, p95, p99;      /* nanoseconds */
 } DelayStats;
 
+/* Sort signed values ascending (radix, in place). */
+void sort_i64(gint64 *v, guint n);
 /* Statistics of n delays in nanoseconds (sorted in place); zeros if n 0. */
 void delay_stats(gint64 *v, guint n, DelayStats *out);
 

@@ -493,7 +493,79 @@ def p5_published_qualify():
 
 
 # ---------------------------------------------------------------------------
-# 6. bad input
+# 6. plots of two captures: their data files = the commands' figures
+
+def plot_data(*args):
+    """run plot with --data; the rows of the data file as dicts"""
+    out = os.path.join(TMP, "plot-%d.tsv" % len(os.listdir(TMP)))
+    png = out[:-4] + ".png"
+    r = run(["-q", "plot"] + list(args) + ["-o", png, "--data", out])
+    expect(r.rc == 0, "plot %s: %s" % (args[0], r.describe()))
+    lines = [l for l in open(out).read().splitlines() if not l.startswith("#")]
+    head = lines[0].split("\t")
+    return [dict(zip(head, l.split("\t"))) for l in lines[1:]]
+
+
+def p6_plot_owd(case):
+    t, files = pair_files(case)
+    for m in connections(files["client"])[:1]:
+        d = tool("owd", files["client"], str(m), files["server"], "--packets")
+        want = {}
+        for s in d["subflows"]:
+            for D in s["directions"]:
+                for p in D["packets"]:
+                    if p["owd_s"] is not None:
+                        want[(D["towards"], p["frame"], p["peer_frame"])] = p["owd_s"]
+        rows = plot_data("owd", files["client"], str(m), files["server"])
+        got = {(r["towards"], int(r["frame"]), int(r["peer_frame"])): float(r["owd_s"]) for r in rows}
+        expect(set(got) <= set(want), "plotted packets owd does not list: %s" % sorted(set(got) - set(want))[:3])
+        bad = [k for k in got if abs(got[k] - want[k]) > 1e-9]
+        expect(not bad, "plotted delays differ from owd --packets: %s" % bad[:3])
+        expect(len(got) >= min(len(want), 500), "only %d of %d packets plotted" % (len(got), len(want)))
+
+
+def nearest_rank(rows, p):
+    total = sum(w for _, w in rows)
+    seen = 0
+    for v, w in sorted(rows):
+        seen += w
+        if seen >= p * total:
+            return v
+
+
+def p6_plot_hol(case):
+    t, files = pair_files(case)
+    m = connections(files["client"])[0]
+    d = tool("mptcp-summary", files["client"], str(m), "--peer", files["server"])
+    rows = plot_data("hol", files["client"], str(m), files["server"])
+    for D in d["directions"]:
+        mine = [(float(r["hol_s"]), int(r["bytes"])) for r in rows if r["towards"] == D["towards"]]
+        expect(sum(w for _, w in mine) + D["hol_unreadable_bytes"] == D["application_bytes_delivered"],
+               "towards %s: %d bytes plotted, %d delivered" % (
+                   D["towards"], sum(w for _, w in mine), D["application_bytes_delivered"]))
+        for k, p in (("median", 0.5), ("p95", 0.95)):
+            expect(abs(nearest_rank(mine, p) - D["hol_%s_s" % k]) < 1e-9,
+                   "towards %s hol %s: plotted %s, summary %s" % (
+                       D["towards"], k, nearest_rank(mine, p), D["hol_%s_s" % k]))
+        expect(abs(max(v for v, _ in mine) - D["hol_max_s"]) < 1e-9, "hol max")
+
+
+def p6_plot_verdicts(case):
+    t, files = pair_files(case)
+    for first, second in ORDERS:
+        ms = str(t["stream_map"]["mptcp"][0]["%s_mptcp_stream" % first])
+        q = tool("qualify-reinjections", files[first], ms, files[second])
+        want = {r["frame"]: r["verdict"] for r in q["reinjections"]
+                if r["sender_capture"] == q["capture"]}
+        if not want:
+            continue
+        rows = plot_data("reinjections", files[first], ms, files[second])
+        got = {int(r["frame"]): r["series"] for r in rows if r["series"] != "all"}
+        expect(got == want, "%s first: plotted verdicts %s, qualify-reinjections %s" % (first, got, want))
+
+
+# ---------------------------------------------------------------------------
+# 7. bad input
 
 def p6_bad():
     t, files = pair_files("crafted-pair-mptcp")
@@ -545,7 +617,13 @@ def main():
               "crafted-pair-mptcp")
         check("5 head-of-line blocking crafted-pair-mptcp = truth", p5_hol, "crafted-pair-mptcp")
         check("5 client_2/server_2: every reinjection qualified", p5_published_qualify)
-        check("6 bad input: unrelated captures, one capture twice, unknown ids, bad offset", p6_bad)
+        for case in ("crafted-pair-mptcp", "v1-paired"):
+            check("6 plot owd %s: the data file's delays = owd --packets" % case, p6_plot_owd, case)
+            check("6 plot hol %s: the data file's CDF = mptcp-summary --peer" % case, p6_plot_hol, case)
+        for case in ("crafted-pair-mptcp", "v1-fourpath"):
+            check("6 plot reinjections %s with the other end: verdicts = qualify-reinjections"
+                  % case, p6_plot_verdicts, case)
+        check("7 bad input: unrelated captures, one capture twice, unknown ids, bad offset", p6_bad)
     finally:
         shutil.rmtree(TMP, ignore_errors=True)
     c = T.counts

@@ -581,7 +581,9 @@ def c7_bad_inputs():
     multi = fixture("v1-multi-client.pcapng")
     cases = [
         (["plot", "nonsense", cap, "0", "-o", "OUT"], ["unknown kind", "nonsense"]),
-        (["plot", "owd", cap, "0", cap, "-o", "OUT"], ["owd", "not available"]),
+        (["plot", "owd", cap, "0", cap, "-o", "OUT"], ["same capture"]),
+        (["plot", "owd", cap, "0", "-o", "OUT"], ["no capture loaded"]),
+        (["plot", "hol", cap, "0", multi, "-o", "OUT"], ["no MPTCP connection"]),
         (["plot", "mptcp-dsn", multi, "4", "-o", "OUT"], ["tcp.stream 4", "mptcp.stream"]),
         (["plot", "mptcp-dsn", cap, "7", "-o", "OUT"], ["mptcp.stream 7"]),
         (["plot", "tcp-seq", cap, "99", "-o", "OUT"], ["tcp.stream 99"]),
@@ -718,7 +720,7 @@ def c8_help():
     expect(r.rc == 0, r.describe())
     for k in KINDS + ["owd", "hol"]:
         expect(k in r.out, "help plot does not name %s" % k)
-    expect("coming" in r.out, "help plot does not say which kinds are coming")
+    expect("other end's capture" in r.out, "help plot does not say which kinds take two captures")
 
 
 # ---------------------------------------------------------------------------
