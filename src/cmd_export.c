@@ -24,6 +24,7 @@ typedef struct {
   GPtrArray *conns;         /* TcpConn*, in the order of ec */
   ExportConn *ec;
   GPtrArray *analyses;      /* MptcpAnalysis*, owned */
+  ExportPeer *peer;         /* with --peer: one per connection, else NULL */
 } ExportSet;
 
 /* The MPTCP connection t is a subflow of (an orphan's own, for an orphan
@@ -93,6 +94,7 @@ static void export_set_fill(ExportSet *x, const Capture *c)
 
 static void export_set_clear(ExportSet *x)
 {
+  export_peer_free(x->peer, x->conns->len);
   for (guint i = 0; i < x->conns->len; i++)
     tcp_note_walk_clear(&x->ec[i].walk);
   g_free(x->ec);
@@ -131,6 +133,27 @@ static GPtrArray *select_conns(const Capture *c, const CmdArgs *a)
   return conns;
 }
 
+/* --peer CAPTURE2 [--clock-offset S]: the copies of the packets there */
+static gboolean open_peer(Session *s, const CmdArgs *a, ExportSet *x,
+                          Capture **peer)
+{
+  double offset = 0;
+  GError *err = NULL;
+  if (!cmd_opt_double(a, "--clock-offset", &offset) ||
+      !(*peer = cmd_peer_capture(s, cmd_opt(a, "--peer"))))
+    return FALSE;
+  x->peer = export_peer_make(x->conns, s->cap, *peer,
+                             cmd_flag(a, "--clock-offset") ? &offset : NULL,
+                             &err);
+  if (!x->peer) {
+    report_error("export: %s", err->message);
+    g_error_free(err);
+    capture_free(*peer);
+    *peer = NULL;
+  }
+  return x->peer != NULL;
+}
+
 static gboolean parse_format(const CmdArgs *a, ExportFormat *f)
 {
   const char *v = cmd_opt(a, "--format");
@@ -161,7 +184,7 @@ static guint64 write_rows(const ExportSet *x, ExportWriter *w)
     tcp_note_next(&e->walk, &tn);
     PacketView v = { t, &g_array_index(t->packets, Packet, pi), &tn,
                      e->an, e->pn ? &e->pn[pi] : NULL, e->start_ns,
-                     e->mptcp_stream };
+                     e->mptcp_stream, x->peer ? &x->peer[ci] : NULL, pi };
     export_writer_row(w, &v);
     if ((w->rows & 4095) == 0 && ferror(w->out))
       break;                            /* a full disk: stop early */
@@ -207,10 +230,17 @@ int cmd_export(Session *s, const CmdArgs *a)
   const char *path = cmd_opt(a, "-o");
   if (!parse_format(a, &format))
     return 1;
-  ExportSet x = { select_conns(s->cap, a), NULL, NULL };
+  ExportSet x = { select_conns(s->cap, a), NULL, NULL, NULL };
   if (!x.conns)
     return 1;
+  Capture *peer = NULL;
+  if (cmd_opt(a, "--peer") && !open_peer(s, a, &x, &peer)) {
+    g_ptr_array_free(x.conns, TRUE);
+    return 1;
+  }
   if (path && (!*path || same_file(path, s->cap->path))) {
+    export_peer_free(x.peer, x.conns->len);
+    capture_free(peer);
     g_ptr_array_free(x.conns, TRUE);
     return report_error(*path ? "export: %s: -o names the capture itself"
                         : "export: -o needs a file name%s", path);
@@ -218,15 +248,19 @@ int cmd_export(Session *s, const CmdArgs *a)
   if (!outfile_open(&out, path, &err)) {
     int rc = report_error("export: %s", err->message);
     g_error_free(err);
+    export_peer_free(x.peer, x.conns->len);
+    capture_free(peer);
     g_ptr_array_free(x.conns, TRUE);
     return rc;
   }
   gboolean to_file = out.tmp != NULL;    /* not stdout, a pipe, a device */
   export_set_fill(&x, s->cap);
   export_writer_init(&w, format, out.f);
+  w.peer = x.peer != NULL;
   guint64 rows = write_rows(&x, &w);
   export_writer_clear(&w);
   export_set_clear(&x);
+  capture_free(peer);
   if (!outfile_close(&out, TRUE, &err)) {
     int rc = report_error("export: %s", err->message);
     g_error_free(err);

@@ -64,7 +64,8 @@ const Command command_table[] = {
     "plot mptcp-dsn fixtures/v1-lossy-client.pcapng 0 -o dsn.png",
     cmd_plot },
   { "export", "tocsv", "", 0, CMD_CAPTURE | CMD_JSON,
-    "--tcp-stream=N --mptcp-stream=N --format=csv|jsonl -o=FILE",
+    "--tcp-stream=N --mptcp-stream=N --format=csv|jsonl -o=FILE --peer=CAPTURE2 "
+    "--clock-offset=SECONDS",
     "one record per packet, as CSV or JSON Lines (see README)",
     "export fixtures/v1-basic-client.pcapng --mptcp-stream 0 --format jsonl",
     cmd_export },

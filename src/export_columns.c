@@ -125,22 +125,70 @@ static void col_reinjection_of(const PacketView *v, Value *out)
   out->frames = r->orig_frames;
 }
 
+/* ---- with the other end's capture (--peer) ---- */
+
+/* the packet's copy there, or NULL */
+static const Packet *copy_of(const PacketView *v)
+{
+  guint32 c = v->peer && v->peer->b ? v->peer->copy[v->idx] : 0;
+  return c ? &g_array_index(v->peer->b->packets, Packet, c - 1) : NULL;
+}
+
+static void col_peer_frame(const PacketView *v, Value *out)
+{
+  const Packet *c = copy_of(v);
+  if (c)
+    set_uint(out, c->frame);
+}
+
+static void col_peer_time_epoch(const PacketView *v, Value *out)
+{
+  const Packet *c = copy_of(v);
+  if (c) {
+    out->kind = VAL_EPOCH;
+    out->ns = c->time_ns;
+  }
+}
+
+/* receiver's time less the sender's, the other clock corrected */
+static void col_owd(const PacketView *v, Value *out)
+{
+  const Packet *c = copy_of(v);
+  if (!c)
+    return;
+  gint64 there = c->time_ns - v->peer->offset_ns;
+  out->kind = VAL_SECONDS;
+  out->ns = v->peer->sent_here[v->p->src] ? there - v->p->time_ns
+                                          : v->p->time_ns - there;
+}
+
+/* sent from this end and never in the other end's capture */
+static void col_lost(const PacketView *v, Value *out)
+{
+  if (v->peer && v->peer->compared)
+    set_bool(out, v->peer->sent_here[v->p->src] && !copy_of(v));
+}
+
 const ExportColumn export_columns[] = {
-  { "frame", col_frame },
-  { "time_epoch", col_time_epoch },
-  { "time_s", col_time_s },
-  { "tcp_stream", col_tcp_stream },
-  { "mptcp_stream", col_mptcp_stream },
-  { "towards", col_towards },
-  { "mptcp_towards", col_mptcp_towards },
-  { "seq", col_seq },
-  { "ack", col_ack },
-  { "len", col_len },
-  { "flags", col_flags },
-  { "dsn", col_dsn },
-  { "data_ack", col_data_ack },
-  { "first_carrier", col_first_carrier },
-  { "retransmission", col_retransmission },
-  { "reinjection_of", col_reinjection_of },
-  { NULL, NULL },
+  { "frame", col_frame, FALSE },
+  { "time_epoch", col_time_epoch, FALSE },
+  { "time_s", col_time_s, FALSE },
+  { "tcp_stream", col_tcp_stream, FALSE },
+  { "mptcp_stream", col_mptcp_stream, FALSE },
+  { "towards", col_towards, FALSE },
+  { "mptcp_towards", col_mptcp_towards, FALSE },
+  { "seq", col_seq, FALSE },
+  { "ack", col_ack, FALSE },
+  { "len", col_len, FALSE },
+  { "flags", col_flags, FALSE },
+  { "dsn", col_dsn, FALSE },
+  { "data_ack", col_data_ack, FALSE },
+  { "first_carrier", col_first_carrier, FALSE },
+  { "retransmission", col_retransmission, FALSE },
+  { "reinjection_of", col_reinjection_of, FALSE },
+  { "peer_frame", col_peer_frame, TRUE },
+  { "peer_time_epoch", col_peer_time_epoch, TRUE },
+  { "owd_s", col_owd, TRUE },
+  { "lost", col_lost, TRUE },
+  { NULL, NULL, FALSE },
 };

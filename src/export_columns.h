@@ -7,6 +7,7 @@
 #include "capture.h"
 #include "mptcp_analysis.h"
 #include "tcp_notes.h"
+#include "export_peer.h"
 
 /* What is known about one packet when it is written: the packet, its TCP
  * notes, and for a subflow its MPTCP connection's analysis and notes. */
@@ -19,6 +20,8 @@ typedef struct {
   gint64 start_ns;            /* its connection's first packet (the MPTCP
                                  connection's, for a subflow) */
   gint64 mptcp_stream;        /* -1 for plain TCP */
+  const ExportPeer *peer;     /* with --peer: its copies there, else NULL */
+  guint idx;                  /* the packet's index in t->packets */
 } PacketView;
 
 typedef enum {
@@ -43,6 +46,7 @@ typedef struct {
 typedef struct {
   const char *name;
   void (*get)(const PacketView *v, Value *out);
+  gboolean peer;             /* written only with --peer */
 } ExportColumn;
 
 /* The columns, in output order, ended by an entry whose name is NULL. */

@@ -75,6 +75,8 @@ void export_writer_header(ExportWriter *w)
     return;
   g_string_truncate(w->line, 0);
   for (const ExportColumn *c = export_columns; c->name; c++) {
+    if (c->peer && !w->peer)
+      continue;
     if (c != export_columns)
       g_string_append_c(w->line, ',');
     csv_text(w->line, c->name);
@@ -121,6 +123,8 @@ static void row_csv(ExportWriter *w, const PacketView *pv)
   g_string_truncate(w->line, 0);
   for (const ExportColumn *c = export_columns; c->name; c++) {
     Value v = { .kind = VAL_EMPTY };
+    if (c->peer && !w->peer)
+      continue;
     c->get(pv, &v);
     if (c != export_columns)
       g_string_append_c(w->line, ',');
@@ -135,6 +139,8 @@ static void row_json(ExportWriter *w, const PacketView *pv)
   JsonObject *o = json_object_new();
   for (const ExportColumn *c = export_columns; c->name; c++) {
     Value v = { .kind = VAL_EMPTY };
+    if (c->peer && !w->peer)
+      continue;
     c->get(pv, &v);
     json_value(o, c->name, &v);
   }

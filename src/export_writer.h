@@ -16,6 +16,7 @@ typedef struct {
   GString *line;             /* CSV: the line being built */
   JsonGenerator *gen;        /* JSON Lines */
   guint64 rows;              /* rows written, header not counted */
+  gboolean peer;             /* the --peer columns too */
 } ExportWriter;
 
 void export_writer_init(ExportWriter *w, ExportFormat format, FILE *out);

@@ -139,9 +139,10 @@ gboolean peer_tcp(Peer *p, const Capture *ca, const TcpConn *a,
     add_subflow(p, a, best->b);
   g_array_free(c, TRUE);
   if (!found)
-    return PEER_ERROR(err, "%s: no TCP connection there is tcp.stream %u of "
+    return g_set_error(err, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+                       "%s: no TCP connection there is tcp.stream %u of "
                       "%s (no shared ISN or packet; see map-tcp)", cb->path,
-                      a->stream, ca->path);
+                       a->stream, ca->path), FALSE;
   return finish(p, offset_s, err);
 }
 
@@ -154,9 +155,10 @@ gboolean peer_mptcp(Peer *p, const Capture *ca, const MptcpConn *a,
                                       : NULL;
   if (!best || !best->match) {
     conn_map_mptcp_free(c);
-    return PEER_ERROR(err, "%s: no MPTCP connection there is mptcp.stream %u "
-                      "of %s (no shared key, ISN or packet; see map-mptcp)",
-                      cb->path, a->id, ca->path);
+    return g_set_error(err, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+                       "%s: no MPTCP connection there is mptcp.stream %u of "
+                       "%s (no shared key, ISN or packet; see map-mptcp)",
+                       cb->path, a->id, ca->path), FALSE;
   }
   p->ma = a;
   p->mb = best->b;

@@ -58,8 +58,9 @@ typedef struct {
 } PeerDir;
 
 /* offset_s: the --clock-offset value, or NULL. FALSE with err set (one
- * line naming the captures) when B holds no such connection, the captures
- * are the same, or their clocks are far apart and no offset was given. */
+ * line naming the captures) when B holds no such connection (code
+ * G_FILE_ERROR_NOENT), the captures are the same, or their clocks are far
+ * apart and no offset was given. */
 gboolean peer_tcp(Peer *p, const Capture *ca, const TcpConn *a,
                   const Capture *cb, const double *offset_s, GError **err);
 gboolean peer_mptcp(Peer *p, const Capture *ca, const MptcpConn *a,

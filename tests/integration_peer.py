@@ -564,6 +564,40 @@ def p6_plot_verdicts(case):
         expect(got == want, "%s first: plotted verdicts %s, qualify-reinjections %s" % (first, got, want))
 
 
+def p6_export_peer(case):
+    """export --peer read back with the csv module: every packet's copy,
+    delay and fate = the crafter's truth, from either capture"""
+    import csv
+    t, files = pair_files(case)
+    pairs = {(p["client_frame"], p["server_frame"]): p["delay_s"] for p in t["packet_pairs"]}
+    lost = {(x["direction"], x["sender_frame"]) for x in t["lost_in_network"]}
+    for side, other in ORDERS:
+        out = os.path.join(TMP, "export-%s.csv" % side)
+        args = ["-q", "export", files[side], "--peer", files[other], "-o", out]
+        off = offset_for(t, side)
+        if off is not None:
+            args += ["--clock-offset", repr(off)]
+        r = run(args)
+        expect(r.rc == 0, r.describe())
+        rows = list(csv.DictReader(open(out, newline="")))
+        got_pairs, got_lost = {}, set()
+        for row in rows:
+            f = int(row["frame"])
+            if row["peer_frame"]:
+                key = (f, int(row["peer_frame"])) if side == "client" else (int(row["peer_frame"]), f)
+                got_pairs[key] = float(row["owd_s"])
+            if row["lost"] == "1":
+                sent_towards = row["towards"]
+                d = "to_server" if (sent_towards == "server") else "to_client"
+                got_lost.add((d, f))
+        want_lost = {x for x in lost if (x[0] == "to_server") == (side == "client")}
+        expect(got_lost == want_lost, "%s: lost %s, truth %s" % (side, sorted(got_lost), sorted(want_lost)))
+        expect(set(got_pairs) == set(pairs), "%s: pairs missing %s extra %s" % (
+            side, sorted(set(pairs) - set(got_pairs))[:4], sorted(set(got_pairs) - set(pairs))[:4]))
+        bad = [k for k in pairs if abs(got_pairs[k] - pairs[k]) > US]
+        expect(not bad, "%s: delays differ %s" % (side, bad[:4]))
+
+
 # ---------------------------------------------------------------------------
 # 7. bad input
 
@@ -623,6 +657,9 @@ def main():
         for case in ("crafted-pair-mptcp", "v1-fourpath"):
             check("6 plot reinjections %s with the other end: verdicts = qualify-reinjections"
                   % case, p6_plot_verdicts, case)
+        for case in ("crafted-pair-mptcp", "crafted-pair-tcp-nat", "crafted-pair-clock"):
+            check("6 export --peer %s: copies, delays, losses = truth, from either end" % case,
+                  p6_export_peer, case)
         check("7 bad input: unrelated captures, one capture twice, unknown ids, bad offset", p6_bad)
     finally:
         shutil.rmtree(TMP, ignore_errors=True)
