@@ -12,11 +12,9 @@ typedef struct {
   guint64 unreadable;
 } Walk;
 
-static gboolean visit(gpointer key, gpointer value, gpointer user)
+static gboolean visit(const CarrierRange *r, void *user)
 {
-  const CarrierRange *r = value;
   Walk *w = user;
-  (void)key;
   if (r->subflow < w->nsub)
     w->first[r->subflow] += r->end - r->start;
   if (w->next && r->start > w->next)
@@ -44,8 +42,7 @@ void hol_compute(const MptcpAnalysis *an, int d, Hol *out, GArray ***samples)
   w.sub = g_new(GArray *, w.nsub + 1);
   for (guint k = 0; k < w.nsub; k++)
     w.sub[k] = g_array_new(FALSE, FALSE, sizeof(Weighted));
-  if (an->dir[d].carriers.tree)
-    g_tree_foreach(an->dir[d].carriers.tree, visit, &w);
+  carriers_foreach(&an->dir[d].carriers, visit, &w);
   out->nsub = w.nsub;
   out->first = w.first;
   out->sub = g_new0(WeightedStats, w.nsub + 1);

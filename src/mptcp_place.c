@@ -30,22 +30,27 @@ typedef struct {
   GArray *start;             /* guint64: range starts */
 } Captured;
 
+static gboolean add_captured(const CarrierRange *r, void *user)
+{
+  Captured *c = user;
+  guint64 total = c->below->len
+      ? g_array_index(c->below, guint64, c->below->len - 1) : 0;
+  if (!r->frame)
+    return FALSE;
+  total += r->end - r->start;
+  g_array_append_val(c->start, r->start);
+  g_array_append_val(c->end, r->end);
+  g_array_append_val(c->below, total);
+  return FALSE;
+}
+
 static void captured_init(Captured *c, const Carriers *cr)
 {
-  guint64 total = 0;
-  guint n = (guint)g_tree_nnodes(cr->tree);
+  guint n = carriers_count(cr);
   c->end = g_array_sized_new(FALSE, FALSE, sizeof(guint64), n);
   c->below = g_array_sized_new(FALSE, FALSE, sizeof(guint64), n);
   c->start = g_array_sized_new(FALSE, FALSE, sizeof(guint64), n);
-  for (GTreeNode *n = g_tree_node_first(cr->tree); n; n = g_tree_node_next(n)) {
-    const CarrierRange *r = g_tree_node_value(n);
-    if (!r->frame)
-      continue;
-    total += r->end - r->start;
-    g_array_append_val(c->start, r->start);
-    g_array_append_val(c->end, r->end);
-    g_array_append_val(c->below, total);
-  }
+  carriers_foreach(cr, add_captured, c);
 }
 
 static void captured_clear(Captured *c)
@@ -82,23 +87,10 @@ static guint64 missing_below(const Captured *c, guint64 x)
 static void uncredit(Walk *w, int d, guint32 k, guint64 n)
 {
   MptcpDir *D = &w->a->dir[d];
-  GTree *t = w->ds[d].carriers.tree;
-  GTreeNode *x = g_tree_node_last(t);
-  while (x && n) {
-    CarrierRange *r = g_tree_node_value(x);
-    GTreeNode *prev = g_tree_node_previous(x);
-    if (r->subflow == k && r->frame == 0) {
-      guint64 cut = MIN(n, r->end - r->start);
-      r->end -= cut;
-      n -= cut;
-      D->sub[k].application_bytes -= cut;
-      D->sub[k].inferred_bytes -= cut;
-      D->inferred_bytes -= cut;
-      if (r->end == r->start)
-        g_tree_remove(t, &r->start);
-    }
-    x = prev;
-  }
+  guint64 cut = carriers_take_back(&w->ds[d].carriers, k, n);
+  D->sub[k].application_bytes -= cut;
+  D->sub[k].inferred_bytes -= cut;
+  D->inferred_bytes -= cut;
 }
 
 /* Each subflow's budget; bytes the walk inferred past it (sequence
@@ -151,12 +143,6 @@ static guint64 mappings_end(Walk *w, int d, MptcpDir *report, guint64 end)
     mapping_set_foreach(&e.s->maps, corroborated_end, &e);
   }
   return e.end;
-}
-
-static guint64 carriers_end(const Carriers *c)
-{
-  GTreeNode *n = g_tree_node_last(c->tree);
-  return n ? ((const CarrierRange *)g_tree_node_value(n))->end : 0;
 }
 
 /* A DATA_FIN at F: believed when the bytes below it fit the capacity. */
@@ -273,28 +259,38 @@ typedef struct {
   gint64 time_ns;
 } Gap;
 
+typedef struct {
+  GArray *gaps;              /* Gap */
+  guint64 cur, end;          /* the first byte not covered yet; the end */
+  gint64 prev, prev_ns;      /* the carrier before cur, and its time */
+} GapWalk;
+
+static gboolean find_gap(const CarrierRange *r, void *user)
+{
+  GapWalk *g = user;
+  if (g->cur >= g->end)
+    return TRUE;
+  if (r->start > g->cur) {
+    Gap x = { g->cur, MIN(r->start, g->end), g->prev, r->subflow,
+              g->prev >= 0 ? g->prev_ns : r->time_ns };
+    g_array_append_val(g->gaps, x);
+  }
+  g->cur = MAX(g->cur, r->end);
+  g->prev = r->subflow;
+  g->prev_ns = r->time_ns;
+  return FALSE;
+}
+
 /* What is still uncovered in [1, end) after the holes: data no captured
  * packet shows, placed by place_gap() once all gaps are known (placing
- * adds to the tree being walked). */
+ * adds to the set being walked). */
 static void fill_gaps(Walk *w, int d, guint64 end)
 {
-  GArray *gaps = g_array_new(FALSE, FALSE, sizeof(Gap));
-  guint64 cur = 1;
-  gint64 prev = -1, prev_ns = 0;
-  for (GTreeNode *x = g_tree_node_first(w->ds[d].carriers.tree);
-       x && cur < end; x = g_tree_node_next(x)) {
-    const CarrierRange *r = g_tree_node_value(x);
-    if (r->start > cur) {
-      Gap g = { cur, MIN(r->start, end), prev, r->subflow,
-                prev >= 0 ? prev_ns : r->time_ns };
-      g_array_append_val(gaps, g);
-    }
-    cur = MAX(cur, r->end);
-    prev = r->subflow;
-    prev_ns = r->time_ns;
-  }
-  if (cur < end) {
-    Gap g = { cur, end, prev, -1, prev_ns };
+  GapWalk gw = { g_array_new(FALSE, FALSE, sizeof(Gap)), 1, end, -1, 0 };
+  GArray *gaps = gw.gaps;
+  carriers_foreach(&w->ds[d].carriers, find_gap, &gw);
+  if (gw.cur < end) {
+    Gap g = { gw.cur, end, gw.prev, -1, gw.prev_ns };
     g_array_append_val(gaps, g);
   }
   for (guint i = 0; i < gaps->len; i++) {
@@ -326,7 +322,7 @@ void mptcp_place(Walk *w)
     guint64 capacity = set_budgets(w, d);
     captured_init(&c, &w->ds[d].carriers);
     D->dsn_max = mappings_end(w, d, NULL, 0);
-    end[d] = MAX(D->dsn_max, carriers_end(&w->ds[d].carriers));
+    end[d] = MAX(D->dsn_max, w->ds[d].carriers.end);
     end[d] = check_data_fin(D, &c, end[d], capacity);
     end[d] = check_data_ack(D, &w->ds[d], &c, end[d], capacity);
     mappings_end(w, d, D, end[d] + (D->data_fin ? 1 : 0));

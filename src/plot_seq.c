@@ -191,11 +191,9 @@ static void dsn_rows(Plot *p, const MptcpAnalysis *an, guint k, int d,
 
 typedef struct { Plot *p; const SubSeries *s; gint64 t0; } InferredRows;
 
-static gboolean inferred_row(gpointer key, gpointer value, gpointer user)
+static gboolean inferred_row(const CarrierRange *r, void *user)
 {
-  const CarrierRange *r = value;
   InferredRows *ir = user;
-  (void)key;
   if (r->frame == 0)
     row(ir->p, ir->s[r->subflow].inferred, r->time_ns - ir->t0, 0, r->start,
         r->end);
@@ -286,8 +284,7 @@ Plot *plot_mptcp_dsn(const PlotInput *in, GError **err)
     row(p, ack_series, a->t, a->frame, acked, acked);
   }
   InferredRows ir = { p, s, t0 };
-  if (an->dir[d].carriers.tree)
-    g_tree_foreach(an->dir[d].carriers.tree, inferred_row, &ir);
+  carriers_foreach(&an->dir[d].carriers, inferred_row, &ir);
   if (an->dir[d].dsn_max == 0) {
     plot_free(p);
     p = nothing_to_plot(err, "mptcp.stream %u carried no mapped data %s",

@@ -134,11 +134,9 @@ Plot *plot_tcp_throughput(const PlotInput *in, GError **err)
 
 typedef struct { Counts *c; const Windows *w; } CarrierSum;
 
-static gboolean add_carrier(gpointer key, gpointer value, gpointer user)
+static gboolean add_carrier(const CarrierRange *r, void *user)
 {
-  const CarrierRange *r = value;
   CarrierSum *cs = user;
-  (void)key;
   cs->c[r->subflow].app[window_of(cs->w, r->time_ns)] += r->end - r->start;
   return FALSE;
 }
@@ -158,8 +156,7 @@ static void mptcp_counts(const MptcpAnalysis *an, const Windows *w,
   }
   for (int d = 0; d < 2; d++) {
     CarrierSum cs = { c[d], w };
-    if (an->dir[d].carriers.tree)
-      g_tree_foreach(an->dir[d].carriers.tree, add_carrier, &cs);
+    carriers_foreach(&an->dir[d].carriers, add_carrier, &cs);
     for (guint k = 0; k < n; k++)
       for (guint i = 0; i < w->n; i++) {
         c[d][n].wire[i] += c[d][k].wire[i];
