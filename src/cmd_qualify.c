@@ -133,7 +133,9 @@ static void print_qualified(const Peer *p, const GArray *qs)
     table_add(tb, "%u", q->r->tcp_stream);
     table_add(tb, "%s", q->dir == TO_SERVER ? "server" : "client");
     table_add(tb, "%" G_GUINT64_FORMAT, q->r->dsn_start);
-    table_add(tb, "%" G_GUINT64_FORMAT, q->r->length);
+    char *len = fmt_count(q->r->length);
+    table_add(tb, "%s", len);
+    g_free(len);
     table_add(tb, "%s", verdict_name(q->verdict));
     if (q->have_gain) table_add(tb, "%.3f", q->gain_ns / 1e6);
     else table_add(tb, "-");
