@@ -187,6 +187,22 @@ void capture_finish(Capture *c)
   mptcp_link(c);
 }
 
+gint64 tcp_conn_first_ns(const TcpConn *t)
+{
+  gint64 t0 = G_MAXINT64;
+  for (guint i = 0; i < t->packets->len; i++)
+    t0 = MIN(t0, g_array_index(t->packets, Packet, i).time_ns);
+  return t0;
+}
+
+gint64 mptcp_conn_first_ns(const MptcpConn *m)
+{
+  gint64 t0 = G_MAXINT64;
+  for (guint k = 0; k < m->subflows->len; k++)
+    t0 = MIN(t0, tcp_conn_first_ns(g_ptr_array_index(m->subflows, k)));
+  return t0;
+}
+
 TcpConn *capture_tcp(const Capture *c, guint32 stream)
 {
   return g_hash_table_lookup(c->by_stream, GUINT_TO_POINTER(stream));

@@ -124,6 +124,10 @@ void capture_finish(Capture *c);
 
 TcpConn *capture_tcp(const Capture *c, guint32 stream);
 MptcpConn *capture_mptcp(const Capture *c, guint32 id);
+/* The earliest capture time of a connection's packets (capture times need
+ * not increase); G_MAXINT64 when it has none. */
+gint64 tcp_conn_first_ns(const TcpConn *t);
+gint64 mptcp_conn_first_ns(const MptcpConn *m);
 
 /* The MPTCP option subtypes of a packet (bits 1 << subtype), without
  * PKT_OPTIONS_CUT */

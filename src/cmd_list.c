@@ -10,11 +10,8 @@
 static gint64 capture_start(const Capture *c)
 {
   gint64 t0 = G_MAXINT64;
-  for (guint i = 0; i < c->tcp->len; i++) {
-    const TcpConn *t = g_ptr_array_index(c->tcp, i);
-    for (guint k = 0; k < t->packets->len; k++)
-      t0 = MIN(t0, g_array_index(t->packets, Packet, k).time_ns);
-  }
+  for (guint i = 0; i < c->tcp->len; i++)
+    t0 = MIN(t0, tcp_conn_first_ns(g_ptr_array_index(c->tcp, i)));
   return t0;
 }
 

@@ -23,18 +23,6 @@ static gboolean open_peer(const PlotInput *in, Peer *p, GError **err)
                     in->clock_offset_given ? &off : NULL, err);
 }
 
-/* the first packet of A's connection, on A's clock */
-static gint64 start_of(const MptcpConn *m)
-{
-  gint64 t0 = G_MAXINT64;
-  for (guint k = 0; k < m->subflows->len; k++) {
-    const TcpConn *t = g_ptr_array_index(m->subflows, k);
-    for (guint i = 0; i < t->packets->len; i++)
-      t0 = MIN(t0, g_array_index(t->packets, Packet, i).time_ns);
-  }
-  return t0;
-}
-
 /* the subflow a legend and a colour are given for: A's, else B's */
 static const TcpConn *shown(const PeerSubflow *s)
 {
@@ -75,7 +63,7 @@ Plot *plot_owd(const PlotInput *in, GError **err)
     return NULL;
   Plot *p = plot_new(owd_cols, 4, 1);
   gboolean both = in->towards == PLOT_ALL_DIRS;
-  gint64 t0 = start_of(in->mptcp);
+  gint64 t0 = mptcp_conn_first_ns(in->mptcp);
   guint rows = 0;
   p->x_col = 0;
   p->lo_col = p->hi_col = 3;

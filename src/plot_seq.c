@@ -85,19 +85,11 @@ static int busier_tcp_dir(const TcpConn *t)
   return bytes[TO_CLIENT] > bytes[TO_SERVER] ? TO_CLIENT : TO_SERVER;
 }
 
-static gint64 tcp_first_ns(const TcpConn *t)
-{
-  gint64 t0 = G_MAXINT64;
-  for (guint i = 0; i < t->packets->len; i++)
-    t0 = MIN(t0, g_array_index(t->packets, Packet, i).time_ns);
-  return t0;
-}
-
 /* Rows of direction d; FALSE when it carried no payload. */
 static gboolean tcp_rows(Plot *p, const TcpConn *t, int d, TcpSeries *s)
 {
   TcpNote *notes = tcp_notes(t);
-  gint64 t0 = tcp_first_ns(t);
+  gint64 t0 = tcp_conn_first_ns(t);
   gboolean any = FALSE;
   guint64 acked = 0;                /* the ACK line: highest so far */
   for (guint i = 0; i < t->packets->len; i++) {
