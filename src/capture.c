@@ -140,6 +140,54 @@ void capture_finish(Capture *c)
   mptcp_link(c);
 }
 
+GPtrArray *capture_take_conns(Capture *c)
+{
+  GPtrArray *all = c->tcp;
+  c->tcp = g_ptr_array_new_with_free_func(tcp_conn_free);
+  g_hash_table_remove_all(c->by_stream);
+  g_ptr_array_set_free_func(all, NULL);
+  return all;
+}
+
+void capture_adopt_conn(Capture *c, TcpConn *t)
+{
+  g_hash_table_insert(c->by_stream, GUINT_TO_POINTER(t->stream), t);
+  g_ptr_array_add(c->tcp, t);
+}
+
+void capture_conn_append(TcpConn *into, TcpConn *from)
+{
+  gboolean turn = strcmp(into->ip[0], from->ip[0]) != 0 ||
+                  into->port[0] != from->port[0];
+  guint base = into->packets->len;
+  if (turn)
+    for (guint i = 0; i < from->packets->len; i++) {
+      Packet *p = &g_array_index(from->packets, Packet, i);
+      p->src = (guint8)(1 - p->src);
+    }
+  for (guint i = 0; i < from->events->len; i++)
+    g_array_index(from->events, MptcpEvent, i).pkt += base;
+  if (base < from->packets->len) {     /* grow the larger array, not a copy */
+    g_array_prepend_vals(from->packets, into->packets->data, base);
+    GArray *t = into->packets;
+    into->packets = from->packets;
+    from->packets = t;
+  } else {
+    g_array_append_vals(into->packets, from->packets->data,
+                        from->packets->len);
+  }
+  g_array_append_vals(into->events, from->events->data, from->events->len);
+  g_array_set_size(from->packets, 0);
+  g_array_set_size(from->events, 0);
+  if (into->ws_mptcp_stream < 0)
+    into->ws_mptcp_stream = from->ws_mptcp_stream;
+}
+
+void capture_conn_free(TcpConn *t)
+{
+  tcp_conn_free(t);
+}
+
 TcpConn *capture_tcp(const Capture *c, guint32 stream)
 {
   return g_hash_table_lookup(c->by_stream, GUINT_TO_POINTER(stream));
