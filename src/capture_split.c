@@ -5,6 +5,8 @@
  * enhanced (6), simple (3) and obsolete (2) packet blocks. */
 #include "capture_split.h"
 #include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
 
 #define FRAG_WINDOW 32           /* packets kept clear of IP fragments */
 #define MAX_RECORD 262144        /* tshark's limit for most link types */
@@ -35,7 +37,22 @@ typedef struct {
   const guint64 *at;
   int n_at, next_target;
   GArray *cuts;                  /* Cut */
+  gsize released;                /* pages walked and given back */
 } Walk;
+
+/* Give back the pages walked (every 4 MiB, and at the end): the walk
+ * must not keep the file resident in our memory. */
+static void walk_release(Walk *w, gboolean all)
+{
+  gsize page = (gsize)sysconf(_SC_PAGESIZE);
+  gsize upto = all ? w->size : w->off / page * page;
+  if (!all && upto - w->released < (4u << 20))
+    return;
+  if (upto > w->released)
+    madvise((void *)(w->base + w->released), upto - w->released,
+            MADV_DONTNEED);
+  w->released = upto;
+}
 
 static guint32 rd32(const Walk *w, const guint8 *p)
 {
@@ -220,6 +237,7 @@ static gboolean walk_pcap(Walk *w)
     if (!packet(w, w->off, w->linktype, r + 16, caplen))
       return FALSE;
     w->off += 16 + (gsize)caplen;
+    walk_release(w, FALSE);
   }
   return TRUE;
 }
@@ -317,6 +335,7 @@ static gboolean walk_pcapng(Walk *w)
     if (type != 0x0a0d0d0a && !block(w, type, b, blen))
       return FALSE;
     w->off += blen;
+    walk_release(w, FALSE);
   }
   return TRUE;
 }
@@ -374,6 +393,7 @@ gboolean capture_split(CaptureSplit *cs, const char *path, int n,
   } else {
     ok = fail(&w, g_strdup("neither a plain pcap nor a pcapng file"));
   }
+  walk_release(&w, TRUE);
   if (ok) {
     make_ranges(cs, &w);
     cs->packets = w.packets;

@@ -70,8 +70,8 @@ static void ranges_init(Par *p, const char *path, const Tshark *ts)
     TsharkJob *j = &p->jobs[k];
     tshark_export_job(j, ts, "-", on_data, r);
     if (cr->head)
-      j->feed[j->n_feed++] = (TsharkFeed){ cr->head, cr->head_len };
-    j->feed[j->n_feed++] = (TsharkFeed){ cr->data, cr->len };
+      j->feed[j->n_feed++] = (TsharkFeed){ cr->head, cr->head_len, FALSE };
+    j->feed[j->n_feed++] = (TsharkFeed){ cr->data, cr->len, TRUE };
   }
 }
 

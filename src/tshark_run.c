@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 
 #define BUF (1 << 20)
@@ -134,6 +135,23 @@ static void check_exit(TsharkJob *j, gint64 now)
                                          : info.si_status;  /* signal number */
 }
 
+/* Release the whole pages of a mapped feed written since the last time,
+ * once a MiB or more is written, and at its end. */
+static void release(TsharkJob *j, const TsharkFeed *f)
+{
+  gsize page = (gsize)sysconf(_SC_PAGESIZE);
+  if (!f->mapped || (j->feed_off - j->released < (1u << 20) &&
+                     j->feed_off < f->len))
+    return;
+  guintptr a = ((guintptr)(f->data + j->released) + page - 1) / page * page;
+  guintptr b = j->feed_off == f->len
+               ? ((guintptr)(f->data + f->len) + page - 1) / page * page
+               : (guintptr)(f->data + j->feed_off) / page * page;
+  if (b > a)
+    madvise((void *)a, b - a, MADV_DONTNEED);
+  j->released = j->feed_off;
+}
+
 static void feed(TsharkJob *j)
 {
   while (j->in_fd >= 0 && j->feed_i < j->n_feed) {
@@ -141,7 +159,7 @@ static void feed(TsharkJob *j)
     gsize left = f->len - j->feed_off;
     if (left == 0) {
       j->feed_i++;
-      j->feed_off = 0;
+      j->feed_off = j->released = 0;
       continue;
     }
     ssize_t w = write(j->in_fd, f->data + j->feed_off, MIN(left, WRITE_MAX));
@@ -154,6 +172,7 @@ static void feed(TsharkJob *j)
       return;
     }
     j->feed_off += (gsize)w;
+    release(j, f);
     j->last_io_us = g_get_monotonic_time();
   }
   if (j->feed_i >= j->n_feed)

@@ -20,7 +20,10 @@ typedef void (*TsharkSink)(const char *data, gsize len, void *user);
 /* Called about four times a second while jobs run. */
 typedef void (*TsharkTick)(void *user);
 
-typedef struct { const guint8 *data; gsize len; } TsharkFeed;
+/* Bytes for a job's standard input. mapped: they lie in a read-only file
+ * mapping, whose pages are released (madvise) once written, so that
+ * feeding a large file does not keep it resident in our memory. */
+typedef struct { const guint8 *data; gsize len; gboolean mapped; } TsharkFeed;
 
 typedef struct {
   /* set by the caller */
@@ -36,7 +39,7 @@ typedef struct {
   GString *errs;               /* the start of its standard error */
   /* private */
   int in_fd, out_fd, err_fd, feed_i;
-  gsize feed_off;
+  gsize feed_off, released;
   gint64 last_io_us, exit_us;
 } TsharkJob;
 
