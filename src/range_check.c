@@ -93,15 +93,18 @@ typedef struct {
   NumOpt opts[NUM_MAX_OPTS];
 } Parsed;
 
+/* A header quoted in an ICMP error has no tcp.len and no tcp.seq_raw:
+ * its sequence number matters only to a SYN, which must then have it. */
 static gboolean parse(const char *const *f, Parsed *p)
 {
-  guint64 v[6];
+  guint64 v[6] = { 0 };
   static const int idx[6] = { F_STREAM, F_SPORT, F_DPORT, F_FLAGS, F_SEQ,
                               F_ACK };
   static const guint64 max[6] = { G_MAXUINT32, 65535, 65535, 0xffff,
                                   G_MAXUINT32, G_MAXUINT32 };
   for (int i = 0; i < 6; i++)
-    if (!num(f[idx[i]], max[i], &v[i]))
+    if (!num(f[idx[i]], max[i], &v[i]) &&
+        !(idx[i] == F_SEQ && !*f[F_SEQ] && !*f[F_LEN] && !(v[3] & 0x002)))
       return FALSE;
   p->stream = (guint32)v[0];
   p->sport = (guint16)v[1];
