@@ -132,13 +132,13 @@ static Capture *load_single(const char *path, const Tshark *ts,
 }
 
 /* Where the hidden MPTCPANALYZER_SPLIT puts the cuts ("frames:A,B,...",
- * ascending), or NULL; "min-bytes:N" changes *min_bytes. */
-static guint64 *split_plan(int *n_at, gsize *min_bytes)
+ * ascending), or NULL; "min-packets:N" changes *min_packets. */
+static guint64 *split_plan(int *n_at, guint64 *min_packets)
 {
   const char *v = g_getenv("MPTCPANALYZER_SPLIT");
   *n_at = 0;
-  if (v && g_str_has_prefix(v, "min-bytes:"))
-    *min_bytes = (gsize)g_ascii_strtoull(v + 10, NULL, 10);
+  if (v && g_str_has_prefix(v, "min-packets:"))
+    *min_packets = g_ascii_strtoull(v + 12, NULL, 10);
   if (!v || !g_str_has_prefix(v, "frames:"))
     return NULL;
   char **parts = g_strsplit(v + 7, ",", -1);
@@ -156,17 +156,18 @@ Capture *capture_load(const char *path, const Tshark *ts,
                       const LoadOptions *opt, char **note, GError **err)
 {
   GStatBuf stb;
-  gsize min_bytes = SPLIT_MIN_BYTES;
+  guint64 min_packets = SPLIT_MIN_PACKETS;
   int n_at, ranges = 1;
-  guint64 *at = split_plan(&n_at, &min_bytes);
+  guint64 *at = split_plan(&n_at, &min_packets);
   char *why = NULL;
   Capture *c = NULL;
   if (opt->jobs < 2)
     why = g_strdup("-j 1");
-  else if (!at && g_stat(path, &stb) == 0 && (gsize)stb.st_size < min_bytes)
+  else if (!at && g_stat(path, &stb) == 0 &&
+           (guint64)stb.st_size < min_packets * 32)
     why = g_strdup("small capture");
-  else if (load_parallel(path, ts, opt, at, n_at, &c, &ranges, &why,
-                         err) == PAR_FAILED) {
+  else if (load_parallel(path, ts, opt, at, n_at, at ? 0 : min_packets, &c,
+                         &ranges, &why, err) == PAR_FAILED) {
     g_free(at);
     g_prefix_error(err, "%s: ", path);
     *note = g_strdup("ranges=0");

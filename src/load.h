@@ -14,11 +14,13 @@ typedef struct {
   int jobs;                /* tsharks at once (-j); 1: one pass */
 } LoadOptions;
 
-/* Captures smaller than this are read by one tshark: below it, starting
- * a second tshark costs more than it saves (measured, see README). The
- * hidden variable MPTCPANALYZER_SPLIT overrides it ("min-bytes:N") or
- * forces ranges to start at given frames ("frames:100,250", for tests). */
-#define SPLIT_MIN_BYTES (24 * 1024 * 1024)
+/* Captures with fewer packets than this are read by one tshark: below it,
+ * starting more tsharks costs more than it saves (measured, see README;
+ * dissection cost follows packets, not bytes). A file too small to hold
+ * that many packets (SPLIT_MIN_PACKETS x 32 bytes) is not even walked.
+ * The hidden variable MPTCPANALYZER_SPLIT overrides it ("min-packets:N")
+ * or forces ranges to start at given frames ("frames:100,250", tests). */
+#define SPLIT_MIN_PACKETS 30000
 
 /* Check that path names a readable, non-empty regular capture file (by
  * its magic number), without reading more than its first bytes; a FIFO,

@@ -151,8 +151,8 @@ static Capture *merge(Par *p, gboolean truncated, char **why)
 
 ParResult load_parallel(const char *path, const Tshark *ts,
                         const LoadOptions *opt, const guint64 *at_frames,
-                        int n_at, Capture **out, int *ranges, char **why,
-                        GError **err)
+                        int n_at, guint64 min_packets, Capture **out,
+                        int *ranges, char **why, GError **err)
 {
   Par p;
   memset(&p, 0, sizeof p);
@@ -160,8 +160,11 @@ ParResult load_parallel(const char *path, const Tshark *ts,
   *ranges = 1;
   if (!capture_split(&p.split, path, opt->jobs, at_frames, n_at, why))
     return PAR_SINGLE;
-  if (p.split.n < 2) {
-    *why = g_strdup("one range");
+  if (p.split.packets < min_packets || p.split.n < 2) {
+    *why = p.split.packets < min_packets
+           ? g_strdup_printf("small capture (%" G_GUINT64_FORMAT " packets)",
+                             p.split.packets)
+           : g_strdup("one range");
     capture_split_clear(&p.split);
     return PAR_SINGLE;
   }

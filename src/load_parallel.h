@@ -20,10 +20,11 @@ typedef enum {
 } ParResult;
 
 /* at_frames (n_at of them): where ranges must start, else NULL for about
- * opt->jobs equal ranges. */
+ * opt->jobs equal ranges; a capture of fewer than min_packets packets is
+ * left to one pass ("small capture"). */
 ParResult load_parallel(const char *path, const Tshark *ts,
                         const LoadOptions *opt, const guint64 *at_frames,
-                        int n_at, Capture **out, int *ranges, char **why,
-                        GError **err);
+                        int n_at, guint64 min_packets, Capture **out,
+                        int *ranges, char **why, GError **err);
 
 #endif

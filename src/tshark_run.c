@@ -298,6 +298,18 @@ static int running(const Loop *L)
   return r;
 }
 
+/* Is a job done with its pipes but not yet seen to exit? Then we look
+ * again within milliseconds, not at the next quarter second. */
+static gboolean closing(const Loop *L)
+{
+  for (int i = 0; i < L->next; i++) {
+    const TsharkJob *j = &L->jobs[i];
+    if (!j->done && !j->exited && j->out_fd < 0 && j->err_fd < 0)
+      return TRUE;
+  }
+  return FALSE;
+}
+
 /* One round: start what may start, poll, serve, watch. Returns FALSE with
  * err on a failure; *all_done when nothing is left. */
 static gboolean round_once(Loop *L, gboolean *all_done, GError **err)
@@ -313,7 +325,7 @@ static gboolean round_once(Loop *L, gboolean *all_done, GError **err)
     return TRUE;
   }
   int k = gather(L->jobs, L->n, L->slots, L->pfd);
-  int r = poll(L->pfd, (nfds_t)k, 250);
+  int r = poll(L->pfd, (nfds_t)k, closing(L) ? 2 : 250);
   gboolean any_read = FALSE, big = FALSE;
   if (r > 0)
     big = serve(L->slots, L->pfd, k, L->buf, &any_read);
