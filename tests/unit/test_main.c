@@ -12,5 +12,7 @@ int main(int argc, char **argv)
   register_mptcp_option_tests();
   register_row_tests();
   register_crypto_tests();
+  register_ws_number_tests();
+  register_capture_split_tests();
   return g_test_run();
 }
