@@ -74,14 +74,31 @@ static const char *last(const char *s)
   return c ? c + 1 : s;
 }
 
+/* The last value of a field: decimal, or 0x hex. */
 static gboolean num(const char *s, guint64 max, guint64 *out)
 {
-  char *end;
+  guint64 v = 0;
   s = last(s);
-  if (!*s || *s == '-')
-    return FALSE;
-  *out = g_ascii_strtoull(s, &end, 0);
-  return *end == '\0' && *out <= max;
+  if (s[0] == '0' && s[1] == 'x') {
+    char *end;
+    if (!g_ascii_isxdigit(s[2]))
+      return FALSE;
+    v = g_ascii_strtoull(s + 2, &end, 16);
+    if (*end)
+      return FALSE;
+  } else {
+    if (!g_ascii_isdigit(*s))
+      return FALSE;
+    for (; g_ascii_isdigit(*s); s++) {
+      if (v > (G_MAXUINT64 - 9) / 10)
+        return FALSE;
+      v = v * 10 + (guint64)(*s - '0');
+    }
+    if (*s)
+      return FALSE;
+  }
+  *out = v;
+  return v <= max;
 }
 
 typedef struct {
@@ -124,14 +141,9 @@ static gboolean parse(const char *const *f, Parsed *p)
       return FALSE;
     p->mptcp = (gint64)ms;
   }
-  guint8 bytes[64];
-  const char *hex = last(f[F_OPTIONS]);
-  int n = *hex ? hex_to_bytes(hex, bytes, sizeof bytes) : 0;
-  if (n < 0)
-    return FALSE;
-  p->in.n_opts = wsnum_options(bytes, n, p->opts, NUM_MAX_OPTS);
+  p->in.n_opts = wsnum_options(last(f[F_OPTIONS]), p->opts, NUM_MAX_OPTS);
   p->in.opts = p->opts;
-  return TRUE;
+  return p->in.n_opts >= 0;
 }
 
 /* ---- the replay ---- */

@@ -86,27 +86,54 @@ char *wsnum_key(const char *src, guint16 sport, const char *dst,
                    : g_strdup_printf("%s\t%u\t%s\t%u", dst, dport, src, sport);
 }
 
-int wsnum_options(const guint8 *opt, int len, NumOpt *out, int max)
+static int nibble(char c)
 {
-  int i = 0, n = 0;
-  while (i < len && opt[i] != 0) {              /* 0: end of options */
-    if (opt[i] == 1) { i++; continue; }         /* NOP */
-    if (i + 1 >= len || opt[i + 1] < 2 || i + opt[i + 1] > len)
-      break;                                    /* malformed: tshark stops */
-    const guint8 *o = opt + i;
-    int olen = o[1];
-    if (o[0] == 30 && olen >= 3 && n < max) {
+  return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+       : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Byte i of the hex text (n bytes long), -1 if not hex. */
+static int byte_at(const char *hex, int i)
+{
+  int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
+  return hi < 0 || lo < 0 ? -1 : hi << 4 | lo;
+}
+
+static guint64 be_at(const char *hex, int at, int bytes)
+{
+  guint64 v = 0;
+  for (int b = 0; b < bytes; b++)
+    v = v << 8 | (guint64)byte_at(hex, at + b);
+  return v;
+}
+
+int wsnum_options(const char *hex, NumOpt *out, int max)
+{
+  size_t chars = strlen(hex);
+  int len = (int)(chars / 2), i = 0, n = 0;
+  if (chars % 2 || chars > 2 * 64)
+    return -1;
+  for (size_t c = 0; c < chars; c++)
+    if (nibble(hex[c]) < 0)
+      return -1;
+  while (i < len && byte_at(hex, i) != 0) {       /* 0: end of options */
+    int kind = byte_at(hex, i);
+    if (kind == 1) { i++; continue; }             /* NOP */
+    int olen = i + 1 < len ? byte_at(hex, i + 1) : 0;
+    if (olen < 2 || i + olen > len)
+      break;                                      /* malformed: tshark stops */
+    if (kind == 30 && olen >= 3 && n < max) {
       NumOpt *m = &out[n++];
       memset(m, 0, sizeof *m);
-      m->subtype = o[2] >> 4;
+      m->subtype = (guint8)(byte_at(hex, i + 2) >> 4);
       m->len = (guint8)olen;
-      m->version = o[2] & 0x0f;
-      for (int b = 0; b < 8 && olen >= 12; b++)
-        m->send_key = m->send_key << 8 | o[4 + b];
-      for (int b = 0; b < 8 && olen >= 20; b++)
-        m->recv_key = m->recv_key << 8 | o[12 + b];
-      for (int b = 0; b < 4 && olen >= 8; b++)
-        m->token = m->token << 8 | o[4 + b];
+      m->version = (guint8)(byte_at(hex, i + 2) & 0x0f);
+      if (m->subtype <= 1 && olen >= 8)
+        m->token = (guint32)be_at(hex, i + 4, 4);
+      if (m->subtype == 0 && olen >= 12)
+        m->send_key = be_at(hex, i + 4, 8);
+      if (m->subtype == 0 && olen >= 20)
+        m->recv_key = be_at(hex, i + 12, 8);
     }
     i += olen;
   }

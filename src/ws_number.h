@@ -59,9 +59,11 @@ void wsnum_free(WsNum *n);
  * way round this packet travels (*flow). */
 char *wsnum_key(const char *src, guint16 sport, const char *dst,
                 guint16 dport, int *flow);
-/* The MPTCP options (kind 30) of a TCP option area, as tshark dispatches
- * them; returns how many. */
-int wsnum_options(const guint8 *opt, int len, NumOpt *out, int max);
+/* The MPTCP options (kind 30) of a TCP option area given as hex text (as
+ * tshark exports tcp.options), as tshark dispatches them; returns how many,
+ * -1 when the text is not hex. Only the bytes the numbering needs are
+ * decoded: this runs for every packet of a range. */
+int wsnum_options(const char *hex, NumOpt *out, int max);
 
 /* Replay one packet: its conversation, and in *shown the mptcp.stream it
  * shows (-1 for none). */

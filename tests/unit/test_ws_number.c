@@ -157,7 +157,11 @@ static void replay_mptcp(MptcpStep *steps, gsize n)
                 ? wsnum_key("10.0.0.1", s->cport, "10.0.0.2", 80, &flow)
                 : wsnum_key("10.0.0.2", 80, "10.0.0.1", s->cport, &flow);
     NumOpt opts[NUM_MAX_OPTS];
-    int nopt = wsnum_options(s->opt, s->optlen, opts, NUM_MAX_OPTS);
+    char hex[2 * sizeof s->opt + 1];
+    for (int b = 0; b < s->optlen; b++)
+      g_snprintf(hex + 2 * b, 3, "%02x", s->opt[b]);
+    hex[2 * s->optlen] = '\0';
+    int nopt = wsnum_options(hex, opts, NUM_MAX_OPTS);
     NumInput in = { key, flow, s->flags, s->seq, s->ack, TRUE, nopt, opts, NULL };
     gint64 shown;
     WsConv *c = wsnum_packet(w, &in, &shown);
@@ -211,16 +215,23 @@ static void test_mptcp(void)
 
 static void test_options(void)
 {
-  /* NOPs, an MSS, an MPTCP option, a malformed length: tshark's framing */
-  const guint8 area[] = { 1, 1, 2, 4, 5, 0xb4, 30, 12, 0x10, 2, 0xde, 0xad,
-                          0xbe, 0xef, 0, 0, 0, 1, 30, 1 };
+  /* NOPs, an MSS, an MP_JOIN SYN, a malformed length: tshark's framing */
   NumOpt o[NUM_MAX_OPTS];
-  g_assert_cmpint(wsnum_options(area, sizeof area, o, NUM_MAX_OPTS), ==, 1);
+  g_assert_cmpint(wsnum_options("0101020405b41e0c1002DEADbeef000000011e01", o,
+                                NUM_MAX_OPTS), ==, 1);
   g_assert_cmpuint(o[0].subtype, ==, 1);
   g_assert_cmpuint(o[0].len, ==, 12);
   g_assert_cmphex(o[0].token, ==, 0xdeadbeef);
-  const guint8 eol[] = { 0, 30, 12, 0x10 };
-  g_assert_cmpint(wsnum_options(eol, sizeof eol, o, NUM_MAX_OPTS), ==, 0);
+  /* MP_CAPABLE with both keys */
+  g_assert_cmpint(wsnum_options("1e14010111112222333344445555666677778888", o,
+                                NUM_MAX_OPTS), ==, 1);
+  g_assert_cmpuint(o[0].version, ==, 1);
+  g_assert_cmphex(o[0].send_key, ==, G_GUINT64_CONSTANT(0x1111222233334444));
+  g_assert_cmphex(o[0].recv_key, ==, G_GUINT64_CONSTANT(0x5555666677778888));
+  g_assert_cmpint(wsnum_options("001e0c10", o, NUM_MAX_OPTS), ==, 0);   /* EOL */
+  g_assert_cmpint(wsnum_options("", o, NUM_MAX_OPTS), ==, 0);
+  g_assert_cmpint(wsnum_options("1e0", o, NUM_MAX_OPTS), ==, -1);
+  g_assert_cmpint(wsnum_options("1e0c1x", o, NUM_MAX_OPTS), ==, -1);
 }
 
 void register_ws_number_tests(void)
