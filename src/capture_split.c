@@ -4,6 +4,8 @@
  * byte order per section (its header's byte-order magic); packets are
  * enhanced (6), simple (3) and obsolete (2) packet blocks. */
 #include "capture_split.h"
+#include <setjmp.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
@@ -361,6 +363,54 @@ static void make_ranges(CaptureSplit *cs, Walk *w)
   }
 }
 
+/* A file cut shorter while it is mapped makes reading the lost pages
+ * raise SIGBUS: the walk then gives up (the capture is read in one pass,
+ * by tshark, which reports what it finds). The handler can only jump back,
+ * so this jump buffer is the one static it needs; the walk runs on one
+ * thread. */
+static sigjmp_buf walk_jump;
+
+static void on_sigbus(int sig)
+{
+  (void)sig;
+  siglongjmp(walk_jump, 1);
+}
+
+/* Which format, then its walk. */
+static gboolean walk(Walk *w)
+{
+  static const guint8 le[4] = { 0xd4, 0xc3, 0xb2, 0xa1 },
+                      le_ns[4] = { 0x4d, 0x3c, 0xb2, 0xa1 };
+  if (w->size >= 4 && memcmp(w->base, "\x0a\x0d\x0d\x0a", 4) == 0) {
+    w->pcapng = TRUE;
+    return walk_pcapng(w);
+  }
+  if (w->size >= 24 && (memcmp(w->base, le, 4) == 0 ||
+      memcmp(w->base, le_ns, 4) == 0 ||
+      memcmp(w->base, "\xa1\xb2\xc3\xd4", 4) == 0 ||
+      memcmp(w->base, "\xa1\xb2\x3c\x4d", 4) == 0)) {
+    w->big = w->base[0] == 0xa1;
+    return walk_pcap(w);
+  }
+  return fail(w, g_strdup("neither a plain pcap nor a pcapng file"));
+}
+
+static gboolean guarded_walk(Walk *w)
+{
+  struct sigaction sa, old;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_sigbus;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGBUS, &sa, &old);
+  gboolean ok;
+  if (sigsetjmp(walk_jump, 1) == 0)
+    ok = walk(w);
+  else
+    ok = fail(w, g_strdup("the file shrank while it was read"));
+  sigaction(SIGBUS, &old, NULL);
+  return ok;
+}
+
 gboolean capture_split(CaptureSplit *cs, const char *path, int n,
                        const guint64 *at_frames, int n_at, char **why)
 {
@@ -378,21 +428,7 @@ gboolean capture_split(CaptureSplit *cs, const char *path, int n,
              .since_frag = FRAG_WINDOW, .n = MAX(n, 1), .at = at_frames,
              .n_at = at_frames ? n_at : 0,
              .cuts = g_array_new(FALSE, FALSE, sizeof(Cut)) };
-  static const guint8 le[4] = { 0xd4, 0xc3, 0xb2, 0xa1 },
-                      le_ns[4] = { 0x4d, 0x3c, 0xb2, 0xa1 };
-  gboolean ok;
-  if (w.size >= 4 && memcmp(w.base, "\x0a\x0d\x0d\x0a", 4) == 0) {
-    w.pcapng = TRUE;
-    ok = walk_pcapng(&w);
-  } else if (w.size >= 24 && (memcmp(w.base, le, 4) == 0 ||
-             memcmp(w.base, le_ns, 4) == 0 ||
-             memcmp(w.base, "\xa1\xb2\xc3\xd4", 4) == 0 ||
-             memcmp(w.base, "\xa1\xb2\x3c\x4d", 4) == 0)) {
-    w.big = w.base[0] == 0xa1;
-    ok = walk_pcap(&w);
-  } else {
-    ok = fail(&w, g_strdup("neither a plain pcap nor a pcapng file"));
-  }
+  gboolean ok = guarded_walk(&w);
   walk_release(&w, TRUE);
   if (ok) {
     make_ranges(cs, &w);

@@ -152,9 +152,28 @@ static guint64 *split_plan(int *n_at, guint64 *min_packets)
   return at;
 }
 
-Capture *capture_load(const char *path, const Tshark *ts,
-                      const LoadOptions *opt, char **note, GError **err)
+/* How many tsharks the memory allows: each takes about 157 MB to start
+ * and 0.65 KB per packet of its range; count 256 MiB each against the
+ * memory available (/proc/meminfo), so that -j never swaps. */
+static int memory_cap(void)
 {
+  char *text = NULL;
+  int cap = G_MAXINT;
+  if (g_file_get_contents("/proc/meminfo", &text, NULL, NULL)) {
+    const char *m = strstr(text, "MemAvailable:");
+    if (m)
+      cap = (int)MIN(g_ascii_strtoull(m + 13, NULL, 10) / (256 * 1024),
+                     (guint64)G_MAXINT);
+  }
+  g_free(text);
+  return cap;
+}
+
+Capture *capture_load(const char *path, const Tshark *ts,
+                      const LoadOptions *given, char **note, GError **err)
+{
+  LoadOptions o = *given, *opt = &o;
+  o.jobs = MIN(o.jobs, memory_cap());
   GStatBuf stb;
   guint64 min_packets = SPLIT_MIN_PACKETS;
   int n_at, ranges = 1;
@@ -162,7 +181,7 @@ Capture *capture_load(const char *path, const Tshark *ts,
   char *why = NULL;
   Capture *c = NULL;
   if (opt->jobs < 2)
-    why = g_strdup("-j 1");
+    why = g_strdup(given->jobs < 2 ? "-j 1" : "memory");
   else if (!at && g_stat(path, &stb) == 0 &&
            (guint64)stb.st_size < min_packets * 32)
     why = g_strdup("small capture");
