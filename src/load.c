@@ -7,7 +7,6 @@
 #include "row_reader.h"
 #include "progress.h"
 #include <errno.h>
-#include <stdlib.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
