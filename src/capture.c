@@ -164,19 +164,32 @@ static gint by_stream(gconstpointer a, gconstpointer b)
   return x->stream < y->stream ? -1 : x->stream > y->stream;
 }
 
-/* ICMP errors that came before their connection's first packet */
+static gint icmp_by_frame(gconstpointer a, gconstpointer b)
+{
+  const IcmpEvent *x = a, *y = b;
+  return x->frame < y->frame ? -1 : x->frame > y->frame;
+}
+
+/* ICMP errors that came before their connection's first packet (or, after
+ * a parallel load, in another range than its packets) join it, and each
+ * connection's errors end up in frame order. */
 static void settle_icmp(Capture *c)
 {
   c->icmp_unmatched = 0;
-  for (guint i = c->pending_icmp->len; i-- > 0; ) {   /* keeps frame order */
+  for (guint i = 0; i < c->pending_icmp->len; i++) {
     const IcmpEvent *ev = &g_array_index(c->pending_icmp, IcmpEvent, i);
     TcpConn *t = capture_tcp(c, ev->stream);
     if (t)
-      g_array_prepend_val(t->icmp, *ev);
+      g_array_append_val(t->icmp, *ev);
     else
       c->icmp_unmatched++;
   }
   g_array_set_size(c->pending_icmp, 0);
+  for (guint i = 0; i < c->tcp->len; i++) {
+    TcpConn *t = g_ptr_array_index(c->tcp, i);
+    if (t->icmp->len > 1)
+      g_array_sort(t->icmp, icmp_by_frame);
+  }
 }
 
 void capture_finish(Capture *c)
@@ -201,6 +214,58 @@ gint64 mptcp_conn_first_ns(const MptcpConn *m)
   for (guint k = 0; k < m->subflows->len; k++)
     t0 = MIN(t0, tcp_conn_first_ns(g_ptr_array_index(m->subflows, k)));
   return t0;
+}
+
+GPtrArray *capture_take_conns(Capture *c)
+{
+  GPtrArray *all = c->tcp;
+  c->tcp = g_ptr_array_new_with_free_func(tcp_conn_free);
+  g_hash_table_remove_all(c->by_stream);
+  g_ptr_array_set_free_func(all, NULL);
+  return all;
+}
+
+void capture_adopt_conn(Capture *c, TcpConn *t)
+{
+  g_hash_table_insert(c->by_stream, GUINT_TO_POINTER(t->stream), t);
+  g_ptr_array_add(c->tcp, t);
+}
+
+void capture_conn_append(TcpConn *into, TcpConn *from)
+{
+  gboolean turn = strcmp(into->ip[0], from->ip[0]) != 0 ||
+                  into->port[0] != from->port[0];
+  guint base = into->packets->len;
+  if (turn)
+    for (guint i = 0; i < from->packets->len; i++) {
+      Packet *p = &g_array_index(from->packets, Packet, i);
+      p->src = (guint8)(1 - p->src);
+    }
+  for (guint i = 0; i < from->events->len; i++)
+    g_array_index(from->events, MptcpEvent, i).pkt += base;
+  if (base < from->packets->len) {     /* grow the larger array, not a copy */
+    g_array_prepend_vals(from->packets, into->packets->data, base);
+    GArray *t = into->packets;
+    into->packets = from->packets;
+    from->packets = t;
+  } else {
+    g_array_append_vals(into->packets, from->packets->data,
+                        from->packets->len);
+  }
+  g_array_append_vals(into->events, from->events->data, from->events->len);
+  for (guint i = 0; i < from->icmp->len; i++)
+    g_array_index(from->icmp, IcmpEvent, i).stream = into->stream;
+  g_array_append_vals(into->icmp, from->icmp->data, from->icmp->len);
+  g_array_set_size(from->packets, 0);
+  g_array_set_size(from->events, 0);
+  g_array_set_size(from->icmp, 0);
+  if (into->ws_mptcp_stream < 0)
+    into->ws_mptcp_stream = from->ws_mptcp_stream;
+}
+
+void capture_conn_free(TcpConn *t)
+{
+  tcp_conn_free(t);
 }
 
 TcpConn *capture_tcp(const Capture *c, guint32 stream)

@@ -122,6 +122,17 @@ TcpConn *capture_conn_new(Capture *c, guint32 stream, const char *ip0,
                           guint16 port0, const char *ip1, guint16 port1);
 void capture_finish(Capture *c);
 
+/* For loading in ranges (range_merge.c): take every connection out of c
+ * (left with none; the caller owns them), register a connection taken
+ * from another model under its (new) tcp.stream, append the packets and
+ * events of a later part of the same connection (from is emptied; its
+ * directions are turned to into's endpoints), free one. Keep
+ * capture_conn_append in step with TcpConn's fields. */
+GPtrArray *capture_take_conns(Capture *c);
+void capture_adopt_conn(Capture *c, TcpConn *t);
+void capture_conn_append(TcpConn *into, TcpConn *from);
+void capture_conn_free(TcpConn *t);
+
 TcpConn *capture_tcp(const Capture *c, guint32 stream);
 MptcpConn *capture_mptcp(const Capture *c, guint32 id);
 /* The earliest capture time of a connection's packets (capture times need

@@ -4,6 +4,7 @@
 #include "gnuplot.h"
 #include "json_out.h"
 #include "row.h"
+#include "tshark_memo.h"
 #include <string.h>
 
 int cmd_load_pcap(Session *s, const CmdArgs *a)
@@ -40,14 +41,10 @@ int cmd_load_pcap(Session *s, const CmdArgs *a)
 /* Fields of our list that this tshark does not know, as a new array. */
 static GPtrArray *missing_fields(const Tshark *ts, GError **err)
 {
-  char *argv[] = { ts->path, "-G", "fields", NULL }, *out = NULL;
-  GPtrArray *missing = g_ptr_array_new();
-  if (!g_spawn_sync(NULL, argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL |
-                    G_SPAWN_STDIN_FROM_DEV_NULL, NULL, NULL, &out, NULL,
-                    NULL, err)) {
-    g_ptr_array_free(missing, TRUE);
+  char *out = tshark_output(ts, "-G", "fields", err);
+  if (!out)
     return NULL;
-  }
+  GPtrArray *missing = g_ptr_array_new();
   for (int i = 0; i < N_FIELDS; i++) {
     char *needle = g_strdup_printf("\t%s\t", row_field_names[i]);
     if (!strstr(out, needle))
@@ -76,7 +73,8 @@ int cmd_checkhealth(Session *s, const CmdArgs *a)
   GError *err = NULL, *gerr = NULL;
   GPtrArray *missing = NULL;
   Gnuplot gp;
-  if (!session_tshark(s, &err) || !(missing = missing_fields(&s->tshark, &err))) {
+  if (!session_tshark(s, TRUE, &err) ||
+      !(missing = missing_fields(&s->tshark, &err))) {
     int rc = report_error("checkhealth: %s", err->message);
     g_error_free(err);
     return rc;
@@ -135,6 +133,7 @@ int cmd_clean_cache(Session *s, const CmdArgs *a)
   char *dir = s->load.cache_dir ? g_strdup(s->load.cache_dir)
                                 : cache_default_dir();
   int n = cache_clean(dir, &err);
+  tshark_memo_clean(dir);
   if (n < 0) {
     int rc = report_error("clean-cache: %s", err->message);
     g_error_free(err);

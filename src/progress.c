@@ -62,7 +62,15 @@ void progress_tick(Progress *p, GPid pid)
   if (p->fd < 0)
     p->fd = find_fd(pid, p->real);
   gint64 pos = p->fd >= 0 ? read_pos(pid, p->fd) : -1;
-  double share = pos > 0 ? MIN(1.0, (double)pos / (double)p->size) : 0.0;
+  progress_show(p, pos > 0 ? (double)pos / (double)p->size : 0.0);
+}
+
+void progress_show(Progress *p, double share)
+{
+  double elapsed = (double)(g_get_monotonic_time() - p->start_us) / 1e6;
+  if (!p->enabled || elapsed < 1.0)
+    return;
+  share = CLAMP(share, 0.0, 1.0);
   char bar[31];
   int fill = (int)(share * 30);
   memset(bar, '#', (size_t)fill);

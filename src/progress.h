@@ -1,7 +1,9 @@
 /* progress.h - a progress line on stderr while tshark reads a capture:
- * share of the file read (tshark's read position, from /proc/PID/fdinfo),
- * packets per second and time left. Shown only when stderr is a terminal,
- * not in quiet mode, and once a load has taken more than a second. */
+ * the share read (one tshark: its read position in the file, from
+ * /proc/PID/fdinfo; several tsharks on frame ranges: the packets read by
+ * all of them against the file's packet count), packets per second and
+ * time left. Shown only when stderr is a terminal, not in quiet mode, and
+ * once a load has taken more than a second. */
 #ifndef PROGRESS_H
 #define PROGRESS_H
 #include <glib.h>
@@ -16,7 +18,10 @@ typedef struct {
 
 void progress_init(Progress *p, const char *capture, gboolean quiet,
                    const guint64 *packets);
+/* One tshark reading the capture file itself. */
 void progress_tick(Progress *p, GPid pid);
+/* Any other share (0 to 1) of the load done. */
+void progress_show(Progress *p, double share);
 void progress_done(Progress *p);   /* clears the line */
 
 #endif

@@ -27,13 +27,20 @@ static void on_row(int c, void *data)
   if (!rr->overflow) {
     for (int i = 0; i < rr->nfields; i++)
       fields[i] = rr->text + rr->offsets[i];
+    if (rr->fields_cb)
+      rr->fields_cb(fields, rr->nfields, rr->user);
     switch (row_decode(fields, rr->nfields, &rr->row)) {
     case ROW_OK:
-    case ROW_ICMP: rr->cb(&rr->row, rr->user); break;
+    case ROW_ICMP:
+      rr->row.frame += rr->frame_offset;
+      rr->cb(&rr->row, rr->user);
+      break;
     case ROW_NOT_TCP: break;
     case ROW_BAD: rr->bad_rows++; break;
     }
   } else {
+    if (rr->fields_cb)
+      rr->fields_cb(NULL, -1, rr->user);  /* a row too long to keep */
     rr->bad_rows++;
   }
   rr->used = rr->nfields = 0;
@@ -88,6 +95,9 @@ void row_reader_feed(RowReader *rr, const char *data, gsize len)
 
 void row_reader_finish(RowReader *rr)
 {
+  if (rr->finished)
+    return;
+  rr->finished = TRUE;
   csv_fini(&rr->csv, on_field, on_row, rr);
   csv_free(&rr->csv);
 }

@@ -14,22 +14,29 @@
 #define ROW_LINE_MAX 65536
 
 typedef void (*RowCallback)(const Row *row, void *user);
+/* Called with the text fields of every row, before it is decoded
+ * (fields NULL and nfields -1 for a row too long to keep). */
+typedef void (*RowFieldsCallback)(const char *const *fields, int nfields,
+                                  void *user);
 
 typedef struct {
   struct csv_parser csv;
   char text[ROW_TEXT_MAX];     /* the current row's fields, NUL-separated */
   int used, nfields, offsets[N_FIELDS];
-  gboolean overflow;
+  gboolean overflow, finished;
   gsize line_len;              /* bytes of the current line fed so far */
   gboolean skipping;           /* dropping the rest of an overlong line */
   guint64 rows, bad_rows;
   RowCallback cb;
+  RowFieldsCallback fields_cb;   /* optional */
+  guint32 frame_offset;          /* added to each row's frame number */
   void *user;
   Row row;
 } RowReader;
 
 void row_reader_init(RowReader *rr, RowCallback cb, void *user);
 void row_reader_feed(RowReader *rr, const char *data, gsize len);
-void row_reader_finish(RowReader *rr);   /* flushes a last unterminated row */
+/* Flushes a last unterminated row and frees the parser; again: nothing. */
+void row_reader_finish(RowReader *rr);
 
 #endif

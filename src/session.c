@@ -3,6 +3,7 @@
  * started), else with tshark, storing the result in the cache. */
 #include "session.h"
 #include "cache.h"
+#include "tshark_memo.h"
 #include <stdarg.h>
 #include <string.h>
 
@@ -18,20 +19,39 @@ void session_clear(Session *s)
   tshark_clear(&s->tshark);
   s->have_tshark = s->tshark_checked = FALSE;
   g_clear_pointer(&s->load.cache_dir, g_free);
-}
-
-gboolean session_tshark(Session *s, GError **err)
-{
-  if (!s->have_tshark)
-    s->have_tshark = tshark_locate(&s->tshark, err);
-  if (s->have_tshark && !s->tshark_checked)
-    s->tshark_checked = tshark_check_version(&s->tshark, err);
-  return s->have_tshark && s->tshark_checked;
+  g_clear_pointer(&s->load_note, g_free);
 }
 
 static char *cache_dir(const Session *s)
 {
   return s->load.cache_dir ? g_strdup(s->load.cache_dir) : cache_default_dir();
+}
+
+/* The version from the memo; FALSE (and no error) when it holds none. */
+static gboolean version_from_memo(Session *s, const char *dir, GError **err)
+{
+  char *v = tshark_memo_read(dir, s->tshark.path);
+  if (!v)
+    return FALSE;
+  s->tshark_checked = tshark_accept_version(&s->tshark, v, err);
+  g_free(v);
+  return TRUE;
+}
+
+gboolean session_tshark(Session *s, gboolean fresh, GError **err)
+{
+  if (!s->have_tshark)
+    s->have_tshark = tshark_locate(&s->tshark, err);
+  if (!s->have_tshark || (s->tshark_checked && !fresh))
+    return s->have_tshark && s->tshark_checked;
+  char *dir = s->load.no_cache ? NULL : cache_dir(s);
+  if (fresh || !dir || !version_from_memo(s, dir, err)) {
+    s->tshark_checked = tshark_check_version(&s->tshark, err);
+    if (dir && s->tshark.version)      /* also a too-old one: refused next time too */
+      tshark_memo_write(dir, s->tshark.path, s->tshark.version);
+  }
+  g_free(dir);
+  return s->tshark_checked;
 }
 
 static void warn(const Session *s, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
@@ -79,8 +99,9 @@ static Capture *load(Session *s, const char *path, GError **err)
     if (corrupt)
       warn(s, "discarded a corrupt cache entry for %s (%s)", path, entry.path);
   }
-  if (!c && session_tshark(s, err)) {
-    c = capture_load(path, &s->tshark, &s->load, err);
+  if (!c && session_tshark(s, FALSE, err)) {
+    g_clear_pointer(&s->load_note, g_free);
+    c = capture_load(path, &s->tshark, &s->load, &s->load_note, err);
     if (c && cached)
       store(s, &entry, c, path);
   }

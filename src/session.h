@@ -14,14 +14,18 @@ typedef struct {
   gboolean have_tshark;
   gboolean tshark_checked;  /* its version was checked */
   LoadOptions load;
+  char *load_note;       /* how the last tshark load ran, for --stats */
   gboolean json;         /* --json given before the command */
   gboolean quit;         /* a command asked to stop */
 } Session;
 
 void session_init(Session *s);
 void session_clear(Session *s);
-/* Find tshark and check its version, once per session. */
-gboolean session_tshark(Session *s, GError **err);
+/* Find tshark and know its version, once per session: from the version
+ * memo in the cache folder when it holds one for this very binary (no
+ * process started), else by asking tshark (and remembering the answer).
+ * fresh: always ask tshark (checkhealth). */
+gboolean session_tshark(Session *s, gboolean fresh, GError **err);
 /* Load path, from the cache or with tshark, and finish the model; the
  * caller owns the result (capture_free). For a second capture. */
 Capture *session_open(Session *s, const char *path, GError **err);

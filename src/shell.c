@@ -1,7 +1,10 @@
 /* shell.c - the interactive shell. readline has one global completion
- * hook, so what it completes from is kept in the statics below. */
+ * hook, so what it completes from is kept in the statics below. Ctrl-C
+ * stops a running load (interrupt.h) and at the prompt discards the line
+ * for a new prompt; it does not end the shell. */
 #include "shell.h"
 #include "commands.h"
+#include "interrupt.h"
 #include <stdio.h>
 #include <string.h>
 #include <readline/readline.h>
@@ -63,6 +66,20 @@ static char **complete(const char *text, int start, int end)
   return rl_completion_matches(text, stream_generator);
 }
 
+/* readline calls this when a signal interrupted its wait for a key: a
+ * Ctrl-C discards the line being typed and shows a new prompt. */
+static int on_signal(void)
+{
+  if (!interrupt_pending())
+    return 0;
+  interrupt_clear();
+  rl_replace_line("", 0);
+  rl_crlf();
+  rl_on_new_line();
+  rl_redisplay();
+  return 0;
+}
+
 static char *history_path(void)
 {
   return g_build_filename(g_get_user_state_dir(), "mptcpanalyzer",
@@ -90,6 +107,8 @@ int shell_run(Session *s)
   completing = s;
   rl_readline_name = "mptcpanalyzer";
   rl_attempted_completion_function = complete;
+  rl_signal_event_hook = on_signal;
+  interrupt_catch();
   using_history();
   if (read_history(hist) != 0)
     write_history(hist);               /* append_history needs the file */
@@ -102,11 +121,13 @@ int shell_run(Session *s)
     if (*line) {
       add_history(line);
       append_history(1, hist);
+      interrupt_clear();
       rc = command_run_line(s, line);
     }
     free(line);
   }
   history_truncate_file(hist, 1000);
+  interrupt_release();
   completing = NULL;
   g_free(dir);
   g_free(hist);

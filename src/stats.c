@@ -27,13 +27,15 @@ static double cpu_s(const struct rusage *u)
          (double)(u->ru_utime.tv_usec + u->ru_stime.tv_usec) / 1e6;
 }
 
-void run_stats_print(const RunStats *r, guint64 packets)
+void run_stats_print(const RunStats *r, guint64 packets,
+                     const char *load_note)
 {
   struct rusage self, kids;
   getrusage(RUSAGE_SELF, &self);
   getrusage(RUSAGE_CHILDREN, &kids);
   fprintf(stderr, "stats: packets=%" G_GUINT64_FORMAT " wall_s=%.3f own_cpu_s=%.3f "
-          "tshark_cpu_s=%.3f own_peak_rss_kib=%ld start_rss_kib=%ld\n",
+          "tshark_cpu_s=%.3f own_peak_rss_kib=%ld start_rss_kib=%ld%s%s\n",
           packets, (double)(g_get_monotonic_time() - r->start_us) / 1e6,
-          cpu_s(&self), cpu_s(&kids), self.ru_maxrss, r->start_rss_kib);
+          cpu_s(&self), cpu_s(&kids), self.ru_maxrss, r->start_rss_kib,
+          load_note ? " " : "", load_note ? load_note : "");
 }

@@ -11,7 +11,9 @@ typedef struct {
 
 void run_stats_start(RunStats *r);
 /* One line on stderr: "stats: packets=N wall_s=... own_cpu_s=...
- * tshark_cpu_s=... own_peak_rss_kib=... start_rss_kib=..." */
-void run_stats_print(const RunStats *r, guint64 packets);
+ * tshark_cpu_s=... own_peak_rss_kib=... start_rss_kib=..." and, when
+ * given, how the last load ran (load_note, e.g. "ranges=2"). */
+void run_stats_print(const RunStats *r, guint64 packets,
+                     const char *load_note);
 
 #endif

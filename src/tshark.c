@@ -1,16 +1,11 @@
-/* tshark.c - the one place that starts tshark. */
-#define _GNU_SOURCE               /* F_SETPIPE_SZ */
+/* tshark.c - the one place that decides how tshark is started: where it
+ * is, which version it is, the export's argument vector, and what its
+ * exit means. Processes themselves run in tshark_run.c. */
 #include "tshark.h"
 #include "row.h"
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
-#include <poll.h>
 #include <string.h>
-#include <unistd.h>
 #include <sys/wait.h>
-
-#define STDERR_KEEP 16384
 
 void tshark_clear(Tshark *ts)
 {
@@ -18,15 +13,12 @@ void tshark_clear(Tshark *ts)
   g_clear_pointer(&ts->version, g_free);
 }
 
-static gboolean parse_version(Tshark *ts, const char *out)
+static gboolean parse_version(Tshark *ts, const char *text)
 {
-  const char *v = strstr(out, "TShark (Wireshark) ");
-  if (!v)
-    return FALSE;
-  v += strlen("TShark (Wireshark) ");
   int micro = 0;
-  if (sscanf(v, "%d.%d.%d", &ts->major, &ts->minor, &micro) < 2)
+  if (sscanf(text, "%d.%d.%d", &ts->major, &ts->minor, &micro) < 2)
     return FALSE;
+  g_free(ts->version);
   ts->version = g_strdup_printf("%d.%d.%d", ts->major, ts->minor, micro);
   return TRUE;
 }
@@ -44,27 +36,57 @@ gboolean tshark_locate(Tshark *ts, GError **err)
   return ts->path != NULL;
 }
 
-gboolean tshark_check_version(Tshark *ts, GError **err)
+gboolean tshark_accept_version(Tshark *ts, const char *version, GError **err)
 {
-  char *out = NULL;
-  char *argv[] = { ts->path, "--version", NULL };
-  gboolean ok = FALSE;
-  if (!g_spawn_sync(NULL, argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL |
-                    G_SPAWN_STDIN_FROM_DEV_NULL, NULL, NULL, &out, NULL,
-                    NULL, err))
-    return FALSE;
-  if (!parse_version(ts, out))
+  if (!version || !parse_version(ts, version)) {
     g_set_error(err, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED,
                 "%s does not say which tshark version it is", ts->path);
-  else if (ts->major < TSHARK_MIN_MAJOR ||
-           (ts->major == TSHARK_MIN_MAJOR && ts->minor < TSHARK_MIN_MINOR))
+    return FALSE;
+  }
+  if (ts->major < TSHARK_MIN_MAJOR ||
+      (ts->major == TSHARK_MIN_MAJOR && ts->minor < TSHARK_MIN_MINOR)) {
     g_set_error(err, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED,
                 "tshark %s at %s is too old: version %d.%d or later needed",
                 ts->version, ts->path, TSHARK_MIN_MAJOR, TSHARK_MIN_MINOR);
-  else
-    ok = TRUE;
+    return FALSE;
+  }
+  return TRUE;
+}
+
+gboolean tshark_check_version(Tshark *ts, GError **err)
+{
+  static const char mark[] = "TShark (Wireshark) ";
+  g_clear_pointer(&ts->version, g_free);
+  char *out = tshark_output(ts, "--version", NULL, err);
+  if (!out)
+    return FALSE;
+  const char *v = strstr(out, mark);
+  gboolean ok = tshark_accept_version(ts, v ? v + strlen(mark) : NULL, err);
   g_free(out);
   return ok;
+}
+
+static void append(const char *data, gsize len, void *user)
+{
+  g_string_append_len(user, data, len);
+}
+
+char *tshark_output(const Tshark *ts, const char *arg1, const char *arg2,
+                    GError **err)
+{
+  char *argv[] = { ts->path, (char *)arg1, (char *)arg2, NULL };
+  GString *out = g_string_new(NULL);
+  TsharkJob job;
+  TsharkLimits lim;
+  tshark_limits(&lim, TRUE);
+  tshark_job_init(&job, g_strdupv(argv), append, out);
+  gboolean ok = tshark_run_jobs(&job, 1, 1, &lim, NULL, NULL, NULL, err);
+  tshark_job_clear(&job);
+  if (!ok) {
+    g_string_free(out, TRUE);
+    return NULL;
+  }
+  return g_string_free(out, FALSE);
 }
 
 char **tshark_export_argv(const Tshark *ts, const char *capture)
@@ -86,58 +108,6 @@ char **tshark_export_argv(const Tshark *ts, const char *capture)
   }
   g_ptr_array_add(a, NULL);
   return (char **)g_ptr_array_free(a, FALSE);
-}
-
-/* Read what is ready on fd; FALSE at end of file. *got is the count. */
-static gboolean drain(int fd, char *buf, gsize size, TsharkSink sink,
-                      void *user, GString *keep, gssize *got)
-{
-  ssize_t n = read(fd, buf, size);
-  *got = n;
-  if (n < 0 && (errno == EINTR || errno == EAGAIN))
-    return TRUE;
-  if (n <= 0)
-    return FALSE;
-  if (sink)
-    sink(buf, (gsize)n, user);
-  else if (keep->len < STDERR_KEEP)
-    g_string_append_len(keep, buf, n);
-  return TRUE;
-}
-
-/* Move tshark's output to the sink and its stderr to errs until both
- * close. tshark writes 4 KiB at a time; with a 1 MiB pipe and a short
- * sleep after a small read we wake up a few hundred times a second
- * instead of once per write, which halves our CPU time, while tshark,
- * writing at most a few MB/s, never finds the pipe full. */
-static void pump(GPid pid, int out_fd, int err_fd, TsharkSink sink,
-                 TsharkTick tick, void *user, GString *errs)
-{
-  enum { BUF = 1 << 20 };
-  char *buf = g_malloc(BUF);
-  struct pollfd fds[2] = { { out_fd, POLLIN, 0 }, { err_fd, POLLIN, 0 } };
-  gint64 next_tick = g_get_monotonic_time() + 250000;
-  fcntl(out_fd, F_SETPIPE_SZ, BUF);
-  while (fds[0].fd >= 0 || fds[1].fd >= 0) {
-    gssize got = 0;
-    int r = poll(fds, 2, 250);
-    if (r < 0 && errno != EINTR)
-      break;
-    for (int i = 0; i < 2 && r > 0; i++)
-      if (fds[i].fd >= 0 && fds[i].revents &&
-          !drain(fds[i].fd, buf, BUF, i == 0 ? sink : NULL, user, errs,
-                 &got)) {
-        close(fds[i].fd);
-        fds[i].fd = -1;
-      }
-    if (tick && g_get_monotonic_time() >= next_tick) {
-      tick(pid, user);
-      next_tick = g_get_monotonic_time() + 250000;
-    }
-    if (got > 0 && got < BUF / 8)
-      g_usleep(5000);
-  }
-  g_free(buf);
 }
 
 /* tshark's message, on one line: the lines of its stderr that name the
@@ -166,31 +136,28 @@ static char *tshark_message(const GString *errs, const char *capture)
   return g_string_free(msg, FALSE);
 }
 
-gboolean tshark_export(const Tshark *ts, const char *capture, TsharkSink sink,
-                       TsharkTick tick, void *user, gboolean *truncated,
-                       GError **err)
+gboolean tshark_job_outcome(const TsharkJob *job, const char *capture,
+                            gboolean *truncated, GError **err)
 {
-  char **argv = tshark_export_argv(ts, capture);
-  GPid pid;
-  int out_fd, err_fd, status = 0;
-  gboolean ok = g_spawn_async_with_pipes(NULL, argv, NULL,
-      G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDIN_FROM_DEV_NULL, NULL, NULL,
-      &pid, NULL, &out_fd, &err_fd, err);
-  g_strfreev(argv);
-  if (!ok)
-    return FALSE;
-  GString *errs = g_string_new(NULL);
-  pump(pid, out_fd, err_fd, sink, tick, user, errs);
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-    ;
-  g_spawn_close_pid(pid);
-  char *msg = tshark_message(errs, capture);
-  g_string_free(errs, TRUE);
+  char *msg = tshark_message(job->errs, capture);
+  int st = job->status;
   *truncated = strstr(msg, "cut short in the middle of a packet") != NULL;
-  ok = (WIFEXITED(status) && WEXITSTATUS(status) == 0) || *truncated;
-  if (!ok)
+  gboolean ok = (WIFEXITED(st) && WEXITSTATUS(st) == 0) || *truncated;
+  if (!ok && *msg)
     g_set_error(err, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED, "tshark failed: %s",
-                *msg ? msg : "it exited with an error and said nothing");
+                msg);
+  else if (!ok && WIFSIGNALED(st))
+    g_set_error(err, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED,
+                "tshark failed: it was killed by signal %d", WTERMSIG(st));
+  else if (!ok)
+    g_set_error(err, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED,
+                "tshark failed: it exited with an error and said nothing");
   g_free(msg);
   return ok;
+}
+
+void tshark_export_job(TsharkJob *job, const Tshark *ts, const char *capture,
+                       TsharkSink sink, void *user)
+{
+  tshark_job_init(job, tshark_export_argv(ts, capture), sink, user);
 }

@@ -40,9 +40,11 @@ def tmpdir(name):
 
 
 def files_under(d):
+    """Files under d, less the tshark version memo (tshark-version-*: one
+    small file per tshark binary, not a capture's entry)."""
     out = []
     for root, _, names in os.walk(d):
-        out += [os.path.join(root, n) for n in names]
+        out += [os.path.join(root, n) for n in names if not n.startswith("tshark-version-")]
     return sorted(out)
 
 

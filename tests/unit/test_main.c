@@ -13,5 +13,7 @@ int main(int argc, char **argv)
   register_row_tests();
   register_crypto_tests();
   register_export_tests();
+  register_ws_number_tests();
+  register_capture_split_tests();
   return g_test_run();
 }
