@@ -135,12 +135,18 @@ def reference(path, json_out=True):
     return _reference[key]
 
 
-def same_as_one_pass(path, jobs, env, want_ranges=None, json_out=True):
+def same_as_one_pass(path, jobs, env, want_ranges=None, json_out=True,
+                     may_fall_back=False):
     """The split load's output (stdout and warnings) = the one-pass load's;
-    the split happened (want_ranges ranges when given, else at least 2)."""
+    the split happened (want_ranges ranges when given, else at least 2),
+    or, where may_fall_back, the replay disagreed and said why."""
     lines, ref_out, ref_err = reference(path, json_out)
     out, err, (n, why) = load_run(path, jobs, env=env, json_out=json_out, lines=lines)
-    expect(n is not None and n >= 2, "not split: ran %s range(s) (%s)" % (n, why))
+    if may_fall_back and n == 1:
+        expect(why and "range" in why, "one range without a disagreement: %r" % why)
+        want_ranges = None
+    else:
+        expect(n is not None and n >= 2, "not split: ran %s range(s) (%s)" % (n, why))
     if want_ranges is not None:
         expect(n == want_ranges, "%d ranges, wanted %d" % (n, want_ranges))
     if out != ref_out:
@@ -160,9 +166,13 @@ def cuts_env(frames):
 # 1. split captures = one pass
 
 def p1_every_frame(path, lo, hi):
-    """Cuts before every frame in [lo, hi): one range per frame."""
+    """Cuts before every frame in [lo, hi): one range per frame. The replay
+    does not model every robustness case (an ICMP-quoted header with MPTCP
+    options, options cut by the snap length, tunnels): there a range may
+    disagree, and the load must then fall back to one pass, same output."""
     frames = list(range(lo, hi))
-    same_as_one_pass(path, 8, cuts_env(frames), want_ranges=len(frames) + 1)
+    same_as_one_pass(path, 8, cuts_env(frames), want_ranges=len(frames) + 1,
+                     may_fall_back="robust-" in path)
 
 
 def every_frame_checks(path):
@@ -193,7 +203,10 @@ def p1_text(path):
 
 
 def crafted():
-    return sorted(glob.glob(os.path.join(FIXTURES, "crafted-*.pcap")))
+    """The small crafted fixtures and the robustness ones (ICMP errors,
+    same keys, cut options, time going back, tunnels): cut everywhere."""
+    return sorted(glob.glob(os.path.join(FIXTURES, "crafted-*.pcap")) +
+                  glob.glob(os.path.join(FIXTURES, "robust", "robust-*.pcap*")))
 
 
 def all_fixtures():
