@@ -9,7 +9,7 @@
 #include <string.h>
 
 /* The global options of main.c ("--help" lists them); value: what the
- * option takes, NULL for a flag. -j is the planned parallel option. */
+ * option takes, NULL for a flag. -j: parallel dissection (load.h). */
 static const struct { const char *name, *value; } global_opts[] = {
   { "--json", NULL }, { "-q", NULL }, { "--quiet", NULL }, { "-f", "FILE" },
   { "--no-cache", NULL }, { "--cache-dir", "DIR" }, { "--stats", NULL },

@@ -628,6 +628,8 @@ def m2_complete():
         code = open(src).read()
         env_vars |= set(re.findall(r'g_getenv\s*\(\s*"([A-Z_]+)"', code))
         env_vars |= set(re.findall(r'\bgetenv\s*\(\s*"([A-Z_]+)"', code))
+        env_vars |= set(re.findall(r'"(MPTCPANALYZER_[A-Z_]+)"', code))  # read by a helper
+        env_vars |= set(re.findall(r'\benv_[a-z]+\s*\(\s*"([A-Z_]+)"', code))
         if "g_get_user_cache_dir" in code:
             env_vars.add("XDG_CACHE_HOME")
         if "g_get_user_state_dir" in code:
