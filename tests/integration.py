@@ -17,8 +17,10 @@ import glob
 import hashlib
 import json
 import os
+import pty
 import random
 import re
+import select
 import shutil
 import stat
 import struct
@@ -70,6 +72,59 @@ def check(name, fn, *args):
     else:
         counts["passed"] += 1
         print("ok - %s" % name, flush=True)
+
+
+class PtyRun:
+    """A program on a pseudo-terminal (the shell, bash with our completion):
+    keys in, all it printed kept, its exit status at the end."""
+
+    def __init__(self, path, argv, env):
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:
+            os.execve(path, argv, env)
+        self.out = b""
+
+    def talk(self, data, wait=1.0):
+        """Type data, then read what comes for wait seconds."""
+        os.write(self.fd, data)
+        end = time.time() + wait
+        while time.time() < end:
+            r, _, _ = select.select([self.fd], [], [], 0.1)
+            if r:
+                try:
+                    self.out += os.read(self.fd, 65536)
+                except OSError:
+                    break
+
+    def read_to_end(self, idle=30):
+        """Read until the program closes the terminal or is silent idle s."""
+        while True:
+            try:
+                r, _, _ = select.select([self.fd], [], [], idle)
+                chunk = os.read(self.fd, 65536) if r else b""
+            except OSError:
+                break
+            if not chunk:
+                break
+            self.out += chunk
+
+    def close(self):
+        """Wait for the program's end: (wait status, what it printed)."""
+        _, status = os.waitpid(self.pid, 0)
+        os.close(self.fd)
+        return status, self.out.decode("utf-8", "replace")
+
+
+def finish():
+    """End a suite: remove its folder (and tests/tmp once empty), print the
+    summary line; the exit status."""
+    shutil.rmtree(TMP, ignore_errors=True)
+    try:
+        os.rmdir(os.path.dirname(TMP))
+    except OSError:
+        pass
+    print("# SUMMARY %d %d %d" % (counts["passed"], counts["failed"], counts["skipped"]))
+    return 1 if counts["failed"] else 0
 
 
 def one_line(s, limit=600):
@@ -957,8 +1012,6 @@ def f_shell():
     """The interactive shell on a pseudo-terminal: commands run, tab
     completes a command name and an mptcp.stream id, history is written to
     $XDG_STATE_HOME/mptcpanalyzer/history."""
-    import pty
-    import select
     path = os.path.join(FIXTURES, "v1-multi-client.pcapng")
     if not os.path.exists(path):
         raise Skip("fixture %s absent" % path)
@@ -966,29 +1019,13 @@ def f_shell():
     shutil.rmtree(state, ignore_errors=True)
     env = dict(os.environ, XDG_STATE_HOME=state, TERM="dumb",
                ASAN_OPTIONS="detect_leaks=1:abort_on_error=0")
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execve(BIN, [BIN, "-q"], env)
-    out = b""
-
-    def talk(data, wait=1.0):
-        nonlocal out
-        os.write(fd, data)
-        end = time.time() + wait
-        while time.time() < end:
-            r, _, _ = select.select([fd], [], [], 0.1)
-            if r:
-                try:
-                    out += os.read(fd, 65536)
-                except OSError:
-                    break
+    sh = PtyRun(BIN, [BIN, "-q"], env)
+    talk = sh.talk
     talk(b"load-pcap " + path.encode() + b"\n", 3.0)
     talk(b"list-subfl\t2\n", 2.0)           # completes "list-subflows "
     talk(b"list-subflows \t\t", 1.0)        # lists the mptcp.stream ids
     talk(b"\x15quit\n", 1.0)                # ^U clears the line
-    _, status = os.waitpid(pid, 0)
-    os.close(fd)
-    text = out.decode("utf-8", "replace")
+    status, text = sh.close()
     expect(os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0,
            "shell exit status %r: %r" % (status, text[-300:]))
     for mark in SANITIZER_MARKS:
@@ -1129,13 +1166,8 @@ def main():
         ]:
             check(name, fn)
     finally:
-        shutil.rmtree(TMP, ignore_errors=True)
-        try:
-            os.rmdir(os.path.dirname(TMP))  # tests/tmp, when nothing else is in it
-        except OSError:
-            pass
-    print("# SUMMARY %d %d %d" % (counts["passed"], counts["failed"], counts["skipped"]))
-    return 1 if counts["failed"] else 0
+        status = finish()
+    return status
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ import filecmp
 import glob
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -724,14 +723,8 @@ def main():
                 check("3 %s: NAT, reused 4-tuple, decoy with no packet in common" % n, c3_tcp_nat, t)
         check("3 crafted pairs: scripts/craft-captures reproduces them byte for byte", c3_reproducible)
     finally:
-        shutil.rmtree(TMP, ignore_errors=True)
-        try:
-            os.rmdir(os.path.dirname(TMP))
-        except OSError:
-            pass
-    c = T.counts
-    print("# SUMMARY %d %d %d" % (c["passed"], c["failed"], c["skipped"]))
-    return 1 if c["failed"] else 0
+        status = T.finish()
+    return status
 
 
 if __name__ == "__main__":

@@ -20,9 +20,7 @@ import importlib.machinery
 import importlib.util
 import json
 import os
-import pty
 import re
-import select
 import shutil
 import signal
 import struct
@@ -646,22 +644,8 @@ def p5_shell():
     env = dict(os.environ, TERM="dumb", MPTCPANALYZER_TSHARK=ts,
                XDG_STATE_HOME=os.path.join(d, "state"), XDG_CACHE_HOME=os.path.join(d, "xdg"),
                ASAN_OPTIONS="detect_leaks=1:abort_on_error=0")
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execve(BIN, [BIN, "-q"], env)
-    out = b""
-
-    def talk(data, wait):
-        nonlocal out
-        os.write(fd, data)
-        end = time.time() + wait
-        while time.time() < end:
-            r, _, _ = select.select([fd], [], [], 0.1)
-            if r:
-                try:
-                    out += os.read(fd, 65536)
-                except OSError:
-                    break
+    sh = T.PtyRun(BIN, [BIN, "-q"], env)
+    talk = sh.talk
     talk(b"", 1.0)
     talk(b"some words\x03", 1.0)
     talk(b"load-pcap " + small_fixture().encode() + b"\n", 2.0)
@@ -669,9 +653,7 @@ def p5_shell():
     talk(b"\x03", 2.0)
     talk(b"help quit\n", 1.0)
     talk(b"quit\n", 1.0)
-    _, status = os.waitpid(pid, 0)
-    os.close(fd)
-    text = out.decode("utf-8", "replace")
+    status, text = sh.close()
     expect(os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0,
            "shell exit status %r: %r" % (status, text[-300:]))
     for mark in T.SANITIZER_MARKS:
@@ -697,24 +679,9 @@ def p6_progress():
                         'sleep 0.01; done' % TSHARK)
     env = dict(os.environ, TERM="dumb", MPTCPANALYZER_TSHARK=ts,
                MPTCPANALYZER_SPLIT="frames:200", ASAN_OPTIONS="detect_leaks=1:abort_on_error=0")
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execve(BIN, [BIN, "--no-cache", "--stats", "-j", "2", "list-tcp", path], env)
-    out = b""
-    while True:
-        try:
-            r, _, _ = select.select([fd], [], [], 30)
-            if not r:
-                break
-            chunk = os.read(fd, 65536)
-            if not chunk:
-                break
-            out += chunk
-        except OSError:
-            break
-    _, status = os.waitpid(pid, 0)
-    os.close(fd)
-    text = out.decode("utf-8", "replace")
+    prog = T.PtyRun(BIN, [BIN, "--no-cache", "--stats", "-j", "2", "list-tcp", path], env)
+    prog.read_to_end(30)
+    status, text = prog.close()
     expect(os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, "status %r: %r" % (status, text[-300:]))
     expect("ranges=2" in text, "not split: %r" % text[-300:])
     shares = [int(x) for x in re.findall(r"\] +(\d+)%  \d+ packets/s", text)]
@@ -800,14 +767,8 @@ def main():
         ]:
             check(name, fn)
     finally:
-        shutil.rmtree(TMP, ignore_errors=True)
-        try:
-            os.rmdir(os.path.dirname(TMP))
-        except OSError:
-            pass
-    c = T.counts
-    print("# SUMMARY %d %d %d" % (c["passed"], c["failed"], c["skipped"]))
-    return 1 if c["failed"] else 0
+        status = T.finish()
+    return status
 
 
 if __name__ == "__main__":

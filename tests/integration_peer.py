@@ -662,10 +662,8 @@ def main():
                   p6_export_peer, case)
         check("7 bad input: unrelated captures, one capture twice, unknown ids, bad offset", p6_bad)
     finally:
-        shutil.rmtree(TMP, ignore_errors=True)
-    c = T.counts
-    print("# SUMMARY %d %d %d" % (c["passed"], c["failed"], c["skipped"]))
-    return 1 if c["failed"] else 0
+        status = T.finish()
+    return status
 
 
 if __name__ == "__main__":

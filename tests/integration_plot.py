@@ -791,14 +791,8 @@ def main():
             check("5 %s --term %s: fits 100x30, titled" % (kind, os.path.basename(cap)),
                   c5_term, kind, cap, sid, extra)
     finally:
-        shutil.rmtree(TMP, ignore_errors=True)
-        try:
-            os.rmdir(os.path.dirname(TMP))
-        except OSError:
-            pass
-    c = T.counts
-    print("# SUMMARY %d %d %d" % (c["passed"], c["failed"], c["skipped"]))
-    return 1 if c["failed"] else 0
+        status = T.finish()
+    return status
 
 
 if __name__ == "__main__":

@@ -637,14 +637,8 @@ def main():
         ]:
             check(name, fn)
     finally:
-        shutil.rmtree(TMP, ignore_errors=True)
-        try:
-            os.rmdir(os.path.dirname(TMP))
-        except OSError:
-            pass
-    c = T.counts
-    print("# SUMMARY %d %d %d" % (c["passed"], c["failed"], c["skipped"]))
-    return 1 if c["failed"] else 0
+        status = T.finish()
+    return status
 
 
 if __name__ == "__main__":

@@ -749,36 +749,18 @@ def c3_bash_function():
 def c4_bash_tab_on_pty():
     """A real interactive bash on a pseudo-terminal, completion sourced,
     the program on PATH: TAB completes a command name."""
-    import pty
-    import select
     if not shutil.which("bash"):
         raise Skip("bash absent")
     env = dict(os.environ, PATH=os.path.dirname(BIN) + ":" + os.environ["PATH"],
                TERM="dumb", PS1="$ ", HOME=tmpdir("pty-home"),
                ASAN_OPTIONS="detect_leaks=0")
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execve("/bin/bash", ["bash", "--norc", "--noprofile", "-i"], env)
-    out = b""
-
-    def talk(data, wait):
-        nonlocal out
-        os.write(fd, data)
-        end = time.time() + wait
-        while time.time() < end:
-            r, _, _ = select.select([fd], [], [], 0.1)
-            if r:
-                try:
-                    out += os.read(fd, 65536)
-                except OSError:
-                    break
+    sh = T.PtyRun("/bin/bash", ["bash", "--norc", "--noprofile", "-i"], env)
+    talk = sh.talk
     talk(b"source " + COMPLETION.encode() + b"\n", 1.0)
     talk(b"mptcpanalyzer list-subfl\t", 2.0)
     talk(b"\x15", 0.5)                      # ^U: clear the line, run nothing
     talk(b"exit\n", 1.0)
-    os.waitpid(pid, 0)
-    os.close(fd)
-    text = out.decode("utf-8", "replace")
+    _, text = sh.close()
     typed = text.split("mptcpanalyzer list-subfl", 1)
     expect(len(typed) == 2 and typed[1].startswith("ows"), "TAB did not complete: %r" % text[-400:])
 
@@ -880,33 +862,15 @@ def i2_debian_package():
 # 7. small things: prompt, thousands separators, help examples
 
 def p1_prompt():
-    import pty
-    import select
     path = os.path.join(FIXTURES, "v1-basic-client.pcapng")
     env = dict(os.environ, XDG_STATE_HOME=tmpdir("prompt-state"), TERM="dumb",
                ASAN_OPTIONS="detect_leaks=1:abort_on_error=0")
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execve(BIN, [BIN, "-q"], env)
-    out = b""
-
-    def talk(data, wait):
-        nonlocal out
-        os.write(fd, data)
-        end = time.time() + wait
-        while time.time() < end:
-            r, _, _ = select.select([fd], [], [], 0.1)
-            if r:
-                try:
-                    out += os.read(fd, 65536)
-                except OSError:
-                    break
+    sh = T.PtyRun(BIN, [BIN, "-q"], env)
+    talk = sh.talk
     talk(b"", 1.0)
     talk(b"load-pcap " + path.encode() + b"\n", 3.0)
     talk(b"quit\n", 1.0)
-    os.waitpid(pid, 0)
-    os.close(fd)
-    text = out.decode("utf-8", "replace")
+    _, text = sh.close()
     expect(text.lstrip().startswith("mptcpanalyzer> "), "first prompt: %r" % text[:80])
     expect("v1-basic-client.pcapng> " in text, "no capture prompt: %r" % text[-300:])
 
@@ -953,16 +917,19 @@ def p2_separators(path):
 
 
 def p3_help_examples():
-    """Every command's `help` example runs and exits 0 (from the repo, as
-    the examples name fixtures), with a private cache."""
+    """Every command's `help` example runs and exits 0, with a private
+    cache, in a folder of its own (a plot example writes its image there);
+    the fixtures the examples name are those of the repo."""
     env = {"XDG_CACHE_HOME": tmpdir("examples-cache"), "XDG_STATE_HOME": tmpdir("examples-state")}
+    cwd = tmpdir("examples-cwd")
     ran = []
     for c in help_commands():
         r = run(["help", c])
         m = re.search(r"^  example: mptcpanalyzer (.*)$", r.out, re.M)
         expect(m, "help %s shows no example: %r" % (c, r.out))
-        args = shlex.split(m.group(1))
-        r = run(args, env=env)
+        args = [re.sub(r"(^|(?<= ))fixtures/", os.path.join(REPO, "fixtures") + "/", a)
+                for a in shlex.split(m.group(1))]
+        r = run(args, env=env, cwd=cwd)
         expect(r.rc == 0, "example of %s: %s" % (c, r.describe()))
         ran.append(c)
     print("# %d examples ran" % len(ran))
@@ -1019,14 +986,8 @@ def main():
         ]:
             check(name, fn)
     finally:
-        shutil.rmtree(TMP, ignore_errors=True)
-        try:
-            os.rmdir(os.path.dirname(TMP))
-        except OSError:
-            pass
-    c = T.counts
-    print("# SUMMARY %d %d %d" % (c["passed"], c["failed"], c["skipped"]))
-    return 1 if c["failed"] else 0
+        status = T.finish()
+    return status
 
 
 if __name__ == "__main__":
