@@ -215,6 +215,10 @@ def capture_bound(path):
             return {"server": sum(c["client_bytes_sent"] for c in t["connections"]),
                     "client": sum(c["server_bytes_sent"] for c in t["connections"])}
         conns = t.get("crafted_connections") or [t]
+        if "client_app_bytes_sent" in t.get("second_connection", {}):
+            conns = conns + [t["second_connection"]]
+        if t.get("mptcp_connections", 1) > len(conns):
+            return None                 # not every connection's bytes known
         return {"server": sum(c["client_app_bytes_sent"] for c in conns),
                 "client": sum(c["server_app_bytes_sent"] for c in conns)}
     return None
