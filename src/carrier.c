@@ -55,12 +55,6 @@ static guint first_after(const GArray *a, guint64 start)
   return lo;
 }
 
-static GTreeNode *tree_floor(GTree *t, guint64 key)
-{
-  GTreeNode *n = g_tree_upper_bound(t, &key);
-  return n ? g_tree_node_previous(n) : g_tree_node_last(t);
-}
-
 typedef struct {
   const CarrierRange *near[NEAR];
   GPtrArray *far;               /* when more than NEAR overlap */
@@ -89,7 +83,7 @@ static void overlaps(const Carriers *c, guint64 start, guint64 end,
                      Overlaps *o)
 {
   guint i = first_after(c->main, start);
-  GTreeNode *n = tree_floor(c->late, start);
+  GTreeNode *n = u64_tree_floor(c->late, start);
   if (n && ((CarrierRange *)g_tree_node_value(n))->end <= start)
     n = g_tree_node_next(n);
   else if (!n)

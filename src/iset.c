@@ -23,8 +23,7 @@ void iset_clear(ISet *s)
   s->tree = NULL;
 }
 
-/* The node with the greatest start <= key, or NULL. */
-static GTreeNode *floor_node(GTree *t, guint64 key)
+GTreeNode *u64_tree_floor(GTree *t, guint64 key)
 {
   GTreeNode *n = g_tree_upper_bound(t, &key);
   return n ? g_tree_node_previous(n) : g_tree_node_last(t);
@@ -52,7 +51,7 @@ guint64 iset_add(ISet *s, guint64 start, guint64 end)
   if (extend_last(s, start, end, &fresh))
     return fresh;
   guint64 lo = start, hi = end, overlap = 0;
-  GTreeNode *n = floor_node(s->tree, start);
+  GTreeNode *n = u64_tree_floor(s->tree, start);
   if (!n || ((ISetRange *)g_tree_node_value(n))->end < start)
     n = n ? g_tree_node_next(n) : g_tree_node_first(s->tree);
   GPtrArray *gone = g_ptr_array_new();

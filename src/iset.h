@@ -13,6 +13,8 @@ typedef struct {
 
 /* GCompareDataFunc over pointers to guint64, for trees keyed by them */
 gint u64_cmp(gconstpointer a, gconstpointer b, gpointer unused);
+/* In such a tree, the node with the greatest key <= key, or NULL. */
+GTreeNode *u64_tree_floor(GTree *t, guint64 key);
 
 void iset_init(ISet *s);
 void iset_clear(ISet *s);

@@ -35,12 +35,6 @@ static guint array_upper(const GArray *a, guint64 key)
   return lo;
 }
 
-static GTreeNode *tree_floor(GTree *t, guint64 key)
-{
-  GTreeNode *n = g_tree_upper_bound(t, &key);
-  return n ? g_tree_node_previous(n) : g_tree_node_last(t);
-}
-
 /* an equal mapping already there: grow it instead of adding another */
 static gboolean merge_same(Mapping *have, const Mapping *m)
 {
@@ -63,7 +57,7 @@ void mapping_set_add(MappingSet *s, const Mapping *m)
   guint i = array_upper(a, m->ssn);
   if (i > 0 && merge_same(&g_array_index(a, Mapping, i - 1), m))
     return;
-  GTreeNode *n = tree_floor(s->late, m->ssn);
+  GTreeNode *n = u64_tree_floor(s->late, m->ssn);
   if (n && merge_same(g_tree_node_value(n), m))
     return;
   if (n && ((Mapping *)g_tree_node_value(n))->ssn == m->ssn) {
@@ -87,7 +81,7 @@ const Mapping *mapping_set_floor(const MappingSet *s, guint64 ssn)
 {
   guint i = array_upper(s->sorted, ssn);
   const Mapping *a = i ? &g_array_index(s->sorted, Mapping, i - 1) : NULL;
-  GTreeNode *n = tree_floor(s->late, ssn);
+  GTreeNode *n = u64_tree_floor(s->late, ssn);
   return better(a, n ? g_tree_node_value(n) : NULL);
 }
 
@@ -100,7 +94,7 @@ const Mapping *mapping_set_find(const MappingSet *s, guint64 pos)
     if (pos - m->ssn < m->len)
       found = m;
   }
-  GTreeNode *n = tree_floor(s->late, pos);
+  GTreeNode *n = u64_tree_floor(s->late, pos);
   for (guint k = 0; k < LOOK_BACK && n; k++, n = g_tree_node_previous(n)) {
     const Mapping *m = g_tree_node_value(n);
     if (pos - m->ssn < m->len) {

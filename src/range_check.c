@@ -66,41 +66,6 @@ static void disagree(RangeCheck *rc, char *msg)
     g_free(msg);
 }
 
-/* ---- lenient field reading ---- */
-
-static const char *last(const char *s)
-{
-  const char *c = strrchr(s, ',');
-  return c ? c + 1 : s;
-}
-
-/* The last value of a field: decimal, or 0x hex. */
-static gboolean num(const char *s, guint64 max, guint64 *out)
-{
-  guint64 v = 0;
-  s = last(s);
-  if (s[0] == '0' && s[1] == 'x') {
-    char *end;
-    if (!g_ascii_isxdigit(s[2]))
-      return FALSE;
-    v = g_ascii_strtoull(s + 2, &end, 16);
-    if (*end)
-      return FALSE;
-  } else {
-    if (!g_ascii_isdigit(*s))
-      return FALSE;
-    for (; g_ascii_isdigit(*s); s++) {
-      if (v > (G_MAXUINT64 - 9) / 10)
-        return FALSE;
-      v = v * 10 + (guint64)(*s - '0');
-    }
-    if (*s)
-      return FALSE;
-  }
-  *out = v;
-  return v <= max;
-}
-
 typedef struct {
   guint32 stream;
   gint64 mptcp;
@@ -120,7 +85,7 @@ static gboolean parse(const char *const *f, Parsed *p)
   static const guint64 max[6] = { G_MAXUINT32, 65535, 65535, 0xffff,
                                   G_MAXUINT32, G_MAXUINT32 };
   for (int i = 0; i < 6; i++)
-    if (!num(f[idx[i]], max[i], &v[i]) &&
+    if (!field_uint(f[idx[i]], max[i], &v[i]) &&
         !(idx[i] == F_SEQ && !*f[F_SEQ] && !*f[F_LEN] && !(v[3] & 0x002)))
       return FALSE;
   p->stream = (guint32)v[0];
@@ -130,18 +95,19 @@ static gboolean parse(const char *const *f, Parsed *p)
   p->in.seq = (guint32)v[4];
   p->in.ack = (guint32)v[5];
   p->in.has_seglen = *f[F_LEN] != '\0';
-  p->src = last(*f[F_IP_SRC] ? f[F_IP_SRC] : f[F_IP6_SRC]);
-  p->dst = last(*f[F_IP_DST] ? f[F_IP_DST] : f[F_IP6_DST]);
+  p->src = field_last(*f[F_IP_SRC] ? f[F_IP_SRC] : f[F_IP6_SRC]);
+  p->dst = field_last(*f[F_IP_DST] ? f[F_IP_DST] : f[F_IP6_DST]);
   if (!*p->src || !*p->dst)
     return FALSE;
   guint64 ms;
   p->mptcp = -1;
   if (*f[F_MPTCP_STREAM]) {
-    if (!num(f[F_MPTCP_STREAM], G_MAXUINT32, &ms))
+    if (!field_uint(f[F_MPTCP_STREAM], G_MAXUINT32, &ms))
       return FALSE;
     p->mptcp = (gint64)ms;
   }
-  p->in.n_opts = wsnum_options(last(f[F_OPTIONS]), p->opts, NUM_MAX_OPTS);
+  p->in.n_opts = wsnum_options(field_last(f[F_OPTIONS]), p->opts,
+                               NUM_MAX_OPTS);
   p->in.opts = p->opts;
   return p->in.n_opts >= 0;
 }

@@ -16,18 +16,17 @@ const char *const row_field_names[N_FIELDS] = {
   "icmpv6.code",
 };
 
-static const char *last_value(const char *s)
+const char *field_last(const char *s)
 {
   const char *c = strrchr(s, ',');
   return c ? c + 1 : s;
 }
 
-/* Unsigned decimal (or 0x hex) number no larger than max: the last of a
- * field's values. A hand-written loop: this runs ten times per packet. */
-static gboolean parse_uint(const char *s, guint64 max, guint64 *out)
+/* A hand-written loop: this runs ten times per packet. */
+gboolean field_uint(const char *s, guint64 max, guint64 *out)
 {
   guint64 v = 0;
-  s = last_value(s);
+  s = field_last(s);
   if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
     char *end;
     if (!g_ascii_isxdigit(s[2]))
@@ -134,7 +133,7 @@ static gboolean copy_addr(const char *v4, const char *v6, const Layers *l,
 {
   if (l->family)
     return nth_value(l->family == 4 ? v4 : v6, l->index, out);
-  const char *s = last_value(*v4 ? v4 : v6);
+  const char *s = field_last(*v4 ? v4 : v6);
   size_t n = strlen(s);
   if (n == 0 || n >= ADDR_MAX)
     return FALSE;
@@ -149,7 +148,7 @@ static gboolean decode_ids(const char *const *f, Row *r)
   static const int idx[4] = { F_FRAME, F_STREAM, F_SPORT, F_DPORT };
   static const guint64 max[4] = { G_MAXUINT32, G_MAXUINT32, 65535, 65535 };
   for (int i = 0; i < 4; i++)
-    if (!parse_uint(f[idx[i]], max[i], &v[i]))
+    if (!field_uint(f[idx[i]], max[i], &v[i]))
       return FALSE;
   r->frame = (guint32)v[0];
   r->stream = (guint32)v[1];
@@ -166,7 +165,7 @@ static gboolean decode_numbers(const char *const *f, Row *r)
   static const guint64 max[4] = { 0xffff, G_MAXUINT32, G_MAXUINT32,
                                   G_MAXUINT32 };
   for (int i = 0; i < 4; i++)
-    if (!parse_uint(f[idx[i]], max[i], &v[i]))
+    if (!field_uint(f[idx[i]], max[i], &v[i]))
       return FALSE;
   r->flags = (guint16)v[0];
   r->seq = (guint32)v[1];
@@ -181,10 +180,10 @@ static gboolean decode_options(const char *hex, const char *hdr_len, Row *r)
 {
   guint8 bytes[64];
   guint64 hl = 0;
-  gboolean know_hl = *hdr_len && parse_uint(hdr_len, 60, &hl);
+  gboolean know_hl = *hdr_len && field_uint(hdr_len, 60, &hl);
   r->n_opts = 0;
   r->tsval = 0;
-  hex = last_value(hex);
+  hex = field_last(hex);
   if (strcmp(hex, "<MISSING>") == 0) {
     r->options_cut = !know_hl || hl > 20;
     return TRUE;
@@ -204,8 +203,8 @@ static RowStatus decode_icmp(const char *const *f, const Layers *l, Row *r)
 {
   guint64 type, code;
   int v6 = l->icmp_family == 6;
-  if (!parse_uint(f[v6 ? F_ICMP6_TYPE : F_ICMP_TYPE], 255, &type) ||
-      !parse_uint(f[v6 ? F_ICMP6_CODE : F_ICMP_CODE], 255, &code) ||
+  if (!field_uint(f[v6 ? F_ICMP6_TYPE : F_ICMP_TYPE], 255, &type) ||
+      !field_uint(f[v6 ? F_ICMP6_CODE : F_ICMP_CODE], 255, &code) ||
       !nth_value(f[v6 ? F_IP6_SRC : F_IP_SRC], l->icmp_index, r->icmp_from))
     return ROW_BAD;
   r->icmp_type = (guint8)type;
@@ -237,7 +236,7 @@ RowStatus row_decode(const char *const *f, int nfields, Row *r)
   if (!decode_numbers(f, r))
     return ROW_BAD;
   if (*f[F_MPTCP_STREAM]) {
-    if (!parse_uint(f[F_MPTCP_STREAM], G_MAXUINT32, &ms))
+    if (!field_uint(f[F_MPTCP_STREAM], G_MAXUINT32, &ms))
       return ROW_BAD;
     r->mptcp_stream = (gint64)ms;
   }

@@ -62,6 +62,13 @@ typedef enum { ROW_OK, ROW_NOT_TCP, ROW_BAD, ROW_ICMP } RowStatus;
 /* Decode one row; fields[i] is the text of field i (NUL-terminated). */
 RowStatus row_decode(const char *const *fields, int nfields, Row *row);
 
+/* The last of a field's values (tshark joins several with commas). */
+const char *field_last(const char *s);
+
+/* The last of a field's values as an unsigned decimal (or 0x hex) number
+ * no larger than max; FALSE when it is not one. */
+gboolean field_uint(const char *s, guint64 max, guint64 *out);
+
 /* Parse "SECONDS.FRACTION" into nanoseconds; FALSE when malformed. A time
  * past what nanoseconds in a gint64 hold (April 2262) is G_MAXINT64. */
 gboolean parse_epoch_ns(const char *s, gint64 *out);
