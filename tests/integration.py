@@ -115,6 +115,20 @@ class PtyRun:
         return status, self.out.decode("utf-8", "replace")
 
 
+def start(suite):
+    """Begin a suite: make its folder and keep the tool's cache in it (the
+    tool caches loaded captures under $XDG_CACHE_HOME by default: this run's
+    entries stay private, out of the user's cache). False, after a failing
+    summary line, when the binary cannot run."""
+    if not os.access(BIN, os.X_OK):
+        print("not ok - [%s] %s: binary %s not executable" % (LABEL, suite, BIN))
+        print("# SUMMARY 0 1 0")
+        return False
+    os.makedirs(TMP, exist_ok=True)
+    os.environ["XDG_CACHE_HOME"] = os.path.join(TMP, "xdg-cache")
+    return True
+
+
 def finish():
     """End a suite: remove its folder (and tests/tmp once empty), print the
     summary line; the exit status."""
@@ -344,6 +358,14 @@ def cap(name):
         raise Skip("%s absent" % CAPS)
     if not os.path.exists(path):
         raise Skip("%s absent" % path)
+    return path
+
+
+def fixture(name):
+    """A file of the fixtures folder; Skip when it is absent."""
+    path = os.path.join(FIXTURES, name)
+    if not os.path.exists(path):
+        raise Skip("%s absent" % name)
     return path
 
 
@@ -1063,14 +1085,8 @@ def f_json_valid():
 # ---------------------------------------------------------------------------
 
 def main():
-    if not os.access(BIN, os.X_OK):
-        print("not ok - [%s] binary %s: not executable" % (LABEL, BIN))
-        print("# SUMMARY 0 1 0")
+    if not start("integration"):
         return 1
-    os.makedirs(TMP, exist_ok=True)
-    # the tool caches loaded captures under $XDG_CACHE_HOME by default: keep
-    # this run's entries private (and out of the user's cache)
-    os.environ["XDG_CACHE_HOME"] = os.path.join(TMP, "xdg-cache")
     try:
         have_caps = os.path.isdir(CAPS)
         if not have_caps:

@@ -30,15 +30,8 @@ M32 = 1 << 32
 JSON_MAX = 1 << 53            # figures past this cannot be exact in JSON
 
 
-def fixture(name):
-    p = os.path.join(FIXTURES, name)
-    if not os.path.exists(p):
-        raise Skip("%s absent" % name)
-    return p
-
-
 def truth(name):
-    return json.load(open(fixture(name)))
+    return json.load(open(T.fixture(name)))
 
 
 def tool(*args):
@@ -57,7 +50,7 @@ def summary(path, stream):
 
 def e1_fallback():
     t = truth("crafted-fallback.truth.json")
-    s = summary(fixture("crafted-fallback.pcap"), 0)
+    s = summary(T.fixture("crafted-fallback.pcap"), 0)
     for side, d in (("client", "server"), ("server", "client")):
         want = t["%s_app_bytes_sent" % side]
         expect(s[d]["application_bytes"] == want, "towards %s: %d application bytes, "
@@ -69,7 +62,7 @@ def e1_fallback():
 
 def e1_infinite():
     t = truth("crafted-infinite-mapping.truth.json")
-    s = summary(fixture("crafted-infinite-mapping.pcap"), 0)
+    s = summary(T.fixture("crafted-infinite-mapping.pcap"), 0)
     for side, d in (("client", "server"), ("server", "client")):
         want = t["%s_app_bytes_sent" % side]
         expect(s[d]["application_bytes"] == want, "towards %s: %d application bytes, "
@@ -82,7 +75,7 @@ def e1_infinite():
 
 def e1_datafin_missed():
     t = truth("crafted-datafin-missed.truth.json")
-    s = summary(fixture("crafted-datafin-missed.pcap"), 0)
+    s = summary(T.fixture("crafted-datafin-missed.pcap"), 0)
     for side, d in (("client", "server"), ("server", "client")):
         want = t["%s_app_bytes_sent" % side]
         expect(s[d]["application_bytes"] == want, "towards %s: %d application bytes, "
@@ -97,7 +90,7 @@ def e1_datafin_missed():
 
 def e1_bogus():
     t = truth("crafted-bogus-values.truth.json")
-    path = fixture("crafted-bogus-values.pcap")
+    path = T.fixture("crafted-bogus-values.pcap")
     for c in t["crafted_connections"]:
         i = c["mptcp_stream"]
         s = summary(path, i)
@@ -298,7 +291,7 @@ def e3_lossfree(name):
     t = truth(name + ".truth.json")
     if any(p.get("loss_permille") for p in t.get("paths", [])):
         raise Skip("%s has network loss" % name)
-    client, server = (fixture(t["captures"][s]) for s in ("client", "server"))
+    client, server = (T.fixture(t["captures"][s]) for s in ("client", "server"))
     want = per_subflow(client)
     n = packets(server)
     keep = control_frames(server)       # a lost handshake unlinks a subflow
@@ -345,12 +338,8 @@ def e4_snaplen():
 
 
 def main():
-    if not os.access(T.BIN, os.X_OK):
-        print("not ok - [%s] evidence: binary %s not executable" % (LABEL, T.BIN))
-        print("# SUMMARY 0 1 0")
+    if not T.start("evidence"):
         return 1
-    os.makedirs(TMP, exist_ok=True)
-    os.environ["XDG_CACHE_HOME"] = os.path.join(TMP, "xdg-cache")
     try:
         for name, fn in [
             ("1 fallback to TCP: application bytes = the subflow's, in order", e1_fallback),

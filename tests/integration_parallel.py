@@ -26,7 +26,6 @@ import signal
 import struct
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -435,10 +434,7 @@ def starts(log):
 
 
 def small_fixture():
-    p = os.path.join(FIXTURES, "v1-basic-client.pcapng")
-    if not os.path.exists(p):
-        raise Skip("%s absent" % p)
-    return p
+    return T.fixture("v1-basic-client.pcapng")
 
 
 def p3_one_start():
@@ -721,12 +717,8 @@ def p6_small_stays_single():
 # ---------------------------------------------------------------------------
 
 def main():
-    if not os.access(BIN, os.X_OK):
-        print("not ok - [%s] parallel: binary %s not executable" % (LABEL, BIN))
-        print("# SUMMARY 0 1 0")
+    if not T.start("parallel"):
         return 1
-    os.makedirs(TMP, exist_ok=True)
-    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="xdg-cache-", dir=TMP)
     try:
         if not os.path.isdir(CAPS):
             print("# %s absent: checks on the sample captures are skipped" % CAPS)

@@ -32,20 +32,13 @@ T.TMP = TMP
 US = 1e-6                   # crafted times are exact to the microsecond
 
 
-def fx(name):
-    p = os.path.join(FIXTURES, name)
-    if not os.path.exists(p):
-        raise Skip("%s absent" % name)
-    return p
-
-
 def truth(case):
-    return json.load(open(fx(case + ".truth.json")))
+    return json.load(open(T.fixture(case + ".truth.json")))
 
 
 def pair_files(case):
     t = truth(case)
-    return t, {side: fx(t["captures"][side]) for side in ("client", "server")}
+    return t, {side: T.fixture(t["captures"][side]) for side in ("client", "server")}
 
 
 def tool(*args):
@@ -224,7 +217,7 @@ def p2_packets(case):
     kind = "mptcp" if t["stream_map"].get("mptcp") else "tcp"
     want = {(p["client_frame"], p["server_frame"]): p["delay_s"] for p in t["packet_pairs"]}
     for first, second in ORDERS:
-        got, got_lost = {}, set()
+        got = {}
         conns = ([m["%s_mptcp_stream" % first] for m in t["stream_map"].get("mptcp")] if kind == "mptcp"
                  else [m["%s_tcp_stream" % first] for m in t["stream_map"]["tcp"]])
         for c in conns:
@@ -603,7 +596,7 @@ def p6_export_peer(case):
 
 def p6_bad():
     t, files = pair_files("crafted-pair-mptcp")
-    other = fx("v1-basic-server.pcapng")
+    other = T.fixture("v1-basic-server.pcapng")
     fails(["map-mptcp", files["client"], "0", other], "no MPTCP connection")
     fails(["owd", files["client"], "0", other], "no MPTCP connection")
     fails(["owd", files["client"], "0", files["client"]], "same capture")
@@ -618,12 +611,8 @@ def p6_bad():
 
 
 def main():
-    if not os.access(T.BIN, os.X_OK):
-        print("not ok - [%s] peer: binary %s not executable" % (LABEL, T.BIN))
-        print("# SUMMARY 0 1 0")
+    if not T.start("peer"):
         return 1
-    os.makedirs(TMP, exist_ok=True)
-    os.environ["XDG_CACHE_HOME"] = os.path.join(TMP, "xdg-cache")
     try:
         check("1 map-tcp: NAT, a reused 4-tuple, a decoy (crafted-pair-tcp-nat), both orders",
               p1_map_tcp, "crafted-pair-tcp-nat")

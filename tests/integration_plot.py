@@ -20,7 +20,6 @@ import shutil
 import struct
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import integration as T  # noqa: E402
@@ -726,12 +725,8 @@ def c8_help():
 # ---------------------------------------------------------------------------
 
 def main():
-    if not os.access(BIN, os.X_OK):
-        print("not ok - [%s] plot binary %s: not executable" % (LABEL, BIN))
-        print("# SUMMARY 0 1 0")
+    if not T.start("plot"):
         return 1
-    os.makedirs(TMP, exist_ok=True)
-    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="xdg-cache-", dir=TMP)
     try:
         if not os.path.isdir(CAPS):
             print("# %s absent: checks on the sample captures are skipped" % CAPS)

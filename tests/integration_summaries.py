@@ -18,7 +18,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -1010,13 +1009,8 @@ def c9_signals(path):
 # ---------------------------------------------------------------------------
 
 def main():
-    if not os.access(BIN, os.X_OK):
-        print("not ok - [%s] summaries binary %s: not executable" % (LABEL, BIN))
-        print("# SUMMARY 0 1 0")
+    if not T.start("summaries"):
         return 1
-    os.makedirs(TMP, exist_ok=True)
-    # the tool caches loaded captures under $XDG_CACHE_HOME by default
-    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="xdg-cache-", dir=TMP)
     try:
         if not os.path.isdir(CAPS):
             print("# %s absent: checks on the sample captures are skipped" % CAPS)

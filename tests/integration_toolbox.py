@@ -24,7 +24,6 @@ import shlex
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from decimal import Decimal
 
@@ -938,12 +937,8 @@ def p3_help_examples():
 # ---------------------------------------------------------------------------
 
 def main():
-    if not os.access(BIN, os.X_OK):
-        print("not ok - [%s] toolbox binary %s: not executable" % (LABEL, BIN))
-        print("# SUMMARY 0 1 0")
+    if not T.start("toolbox"):
         return 1
-    os.makedirs(TMP, exist_ok=True)
-    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="xdg-cache-", dir=TMP)
     try:
         if not os.path.isdir(CAPS):
             print("# %s absent: checks on the sample captures are skipped" % CAPS)
