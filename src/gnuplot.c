@@ -29,50 +29,6 @@ static gboolean parse_version(Gnuplot *gp, const char *out)
   return TRUE;
 }
 
-static gboolean ask_version(Gnuplot *gp, GError **err)
-{
-  char *out = NULL;
-  char *argv[] = { gp->path, "--version", NULL };
-  if (!g_spawn_sync(NULL, argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL |
-                    G_SPAWN_STDIN_FROM_DEV_NULL, NULL, NULL, &out, NULL,
-                    NULL, err))
-    return FALSE;
-  gboolean ok = parse_version(gp, out);
-  if (!ok)
-    g_set_error(err, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED,
-                "%s does not say which gnuplot version it is (install the "
-                "Debian package %s)", gp->path, GNUPLOT_PACKAGE);
-  else if (gp->major < GNUPLOT_MIN_MAJOR) {
-    g_set_error(err, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED,
-                "gnuplot %s at %s is too old: version %d or later needed "
-                "(Debian package %s)", gp->version, gp->path,
-                GNUPLOT_MIN_MAJOR, GNUPLOT_PACKAGE);
-    ok = FALSE;
-  }
-  g_free(out);
-  return ok;
-}
-
-gboolean gnuplot_find(Gnuplot *gp, GError **err)
-{
-  const char *env = g_getenv("MPTCPANALYZER_GNUPLOT");
-  gboolean given = env && *env;
-  memset(gp, 0, sizeof *gp);
-  gp->path = g_find_program_in_path(given ? env : "gnuplot");
-  if (!gp->path) {
-    g_set_error(err, G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT,
-                "gnuplot not found%s%s: plots need it (install the Debian "
-                "package %s)", given ? " at " : " in PATH", given ? env : "",
-                GNUPLOT_PACKAGE);
-    return FALSE;
-  }
-  if (!ask_version(gp, err)) {
-    gnuplot_clear(gp);
-    return FALSE;
-  }
-  return TRUE;
-}
-
 /* gnuplot's complaint on one line: the text after "line N:" of its last
  * error, else its last non-empty line of standard error. */
 static char *gnuplot_message(const char *errs)
@@ -160,11 +116,12 @@ static gboolean wait_child(GPid pid, gboolean finished, GError **err,
   return finished;
 }
 
-gboolean gnuplot_run(const Gnuplot *gp, const GString *script, int out_fd,
-                     char **out, GError **err)
+/* Run gnuplot with one argument, script on its standard input, within
+ * GNUPLOT_TIMEOUT_S; its standard output to out_fd (>= 0) or *out. */
+static gboolean run(const char *path, const char *arg, const GString *script,
+                    int out_fd, char **out, GError **err)
 {
-  /* -d: no private or system start-up file changes our settings */
-  char *argv[] = { gp->path, "-d", NULL };
+  char *argv[] = { (char *)path, (char *)arg, NULL };
   GPid pid;
   int in, pout = -1, perr, status = 0;
   if (!g_spawn_async_with_pipes_and_fds(NULL, (const char *const *)argv,
@@ -197,4 +154,55 @@ gboolean gnuplot_run(const Gnuplot *gp, const GString *script, int out_fd,
   else
     g_string_free(p.out, TRUE);
   return ok;
+}
+
+gboolean gnuplot_run(const Gnuplot *gp, const GString *script, int out_fd,
+                     char **out, GError **err)
+{
+  /* -d: no private or system start-up file changes our settings */
+  return run(gp->path, "-d", script, out_fd, out, err);
+}
+
+static gboolean ask_version(Gnuplot *gp, GError **err)
+{
+  char *out = NULL;
+  GString *none = g_string_new(NULL);
+  gboolean ok = run(gp->path, "--version", none, -1, &out, err);
+  g_string_free(none, TRUE);
+  if (!ok)
+    return FALSE;
+  ok = parse_version(gp, out);
+  if (!ok)
+    g_set_error(err, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED,
+                "%s does not say which gnuplot version it is (install the "
+                "Debian package %s)", gp->path, GNUPLOT_PACKAGE);
+  else if (gp->major < GNUPLOT_MIN_MAJOR) {
+    g_set_error(err, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED,
+                "gnuplot %s at %s is too old: version %d or later needed "
+                "(Debian package %s)", gp->version, gp->path,
+                GNUPLOT_MIN_MAJOR, GNUPLOT_PACKAGE);
+    ok = FALSE;
+  }
+  g_free(out);
+  return ok;
+}
+
+gboolean gnuplot_find(Gnuplot *gp, GError **err)
+{
+  const char *env = g_getenv("MPTCPANALYZER_GNUPLOT");
+  gboolean given = env && *env;
+  memset(gp, 0, sizeof *gp);
+  gp->path = g_find_program_in_path(given ? env : "gnuplot");
+  if (!gp->path) {
+    g_set_error(err, G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT,
+                "gnuplot not found%s%s: plots need it (install the Debian "
+                "package %s)", given ? " at " : " in PATH", given ? env : "",
+                GNUPLOT_PACKAGE);
+    return FALSE;
+  }
+  if (!ask_version(gp, err)) {
+    gnuplot_clear(gp);
+    return FALSE;
+  }
+  return TRUE;
 }
